@@ -1,0 +1,50 @@
+# The two commands of the README: `make serve` and `make test`. Set-up is idempotent: each step
+# leaves a stamp and is skipped while its inputs are unchanged.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export MPLCONFIGDIR ?= $(CURDIR)/instance/.mplconfig
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: serve test setup lint format bench check-content clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch==2.13.0 is pinned in pyproject.toml: pip takes the CPU wheel that lies on this disk.
+$(VENV)/.stamp-install: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $@
+
+$(VENV)/.stamp-chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	touch $@
+
+setup: $(VENV)/.stamp-install
+	@mkdir -p instance $(MPLCONFIGDIR)
+
+serve: setup
+	$(BIN)/quizsvc db upgrade
+	$(BIN)/quizsvc serve
+
+test: setup $(VENV)/.stamp-chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/python bench/sim.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

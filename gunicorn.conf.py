@@ -1,0 +1,29 @@
+"""gunicorn settings for quizsvc (`quizsvc serve` uses this file)."""
+
+import os
+
+workers = int(os.environ.get("QUIZSVC_WORKERS", str(max(2, os.cpu_count() or 1))))
+worker_class = "sync"
+timeout = 60
+graceful_timeout = 20
+max_requests = 2000  # recycle workers to bound slow leaks
+max_requests_jitter = 200  # ... without recycling them all at once
+accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"
+preload_app = False  # never import torch state into a process that forks
+
+
+def post_fork(server, worker):
+    """Per worker: one torch thread (2 workers on 2 cores) and a writable matplotlib cache."""
+    os.environ.setdefault("MPLCONFIGDIR", os.path.join(os.getcwd(), "instance", ".mplconfig"))
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def post_worker_init(worker):
+    """Warm up: the first matplotlib render in a process costs ~200 ms."""
+    from quizsvc.warmup import warm_up
+
+    warm_up()

@@ -1,0 +1,1 @@
+"""Learners, attempts, mastery and review schedules: SQLAlchemy models and queries."""

@@ -1,0 +1,47 @@
+"""App, client and database fixtures shared by the whole suite.
+
+Every test that uses `app` runs once per database backend: SQLite always, PostgreSQL when
+QUIZSVC_TEST_POSTGRES_URL is set. The schema is migrated once per backend and test worker;
+each test then gets a fresh copy (SQLite: a copied file) or a truncated schema (PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from tests.support.database import BACKENDS, MigratedDatabase, make_app
+
+os.environ.setdefault("MPLCONFIGDIR", str(Path(__file__).parent.parent / "instance" / ".mplconfig"))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def migrated_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MigratedDatabase]:
+    database = MigratedDatabase(request.param, tmp_path_factory.mktemp(request.param))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def app(migrated_database: MigratedDatabase, tmp_path: Path) -> Iterator[Flask]:
+    application = make_app(migrated_database.fresh_url(tmp_path))
+    yield application
+    migrated_database.reset(application)
+    application.extensions["quizsvc.db"].engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
