@@ -45,6 +45,8 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/sim.py
+	$(BIN)/python bench/variants.py
+	$(BIN)/python bench/http.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -6,8 +6,10 @@ workers = int(os.environ.get("QUIZSVC_WORKERS", str(max(2, os.cpu_count() or 1))
 worker_class = "sync"
 timeout = 60
 graceful_timeout = 20
-max_requests = 2000  # recycle workers to bound slow leaks
-max_requests_jitter = 200  # ... without recycling them all at once
+# Recycle workers to bound slow leaks, rarely: a new worker pays torch's import and the lesson
+# loading again (seconds).
+max_requests = 20000
+max_requests_jitter = 2000  # ... and not all at once
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
@@ -23,7 +25,7 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
-    """Warm up: the first matplotlib render in a process costs ~200 ms."""
+    """Warm up (first render, first kernels, the lesson catalog) before the first request."""
     from quizsvc.warmup import warm_up
 
-    warm_up()
+    warm_up(worker.wsgi)

@@ -32,6 +32,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from quizsvc.cli import register_commands
     from quizsvc.web import init_web
 
-    init_web(app)
     register_commands(app)
+    init_web(app)
     return app

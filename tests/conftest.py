@@ -12,10 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import torch
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from tests.support.database import BACKENDS, MigratedDatabase, make_app
+
+# Like a gunicorn worker: one torch thread, so two pytest workers share two cores without
+# oversubscription, and numbers match what the server computes.
+torch.set_num_threads(1)
 
 os.environ.setdefault("MPLCONFIGDIR", str(Path(__file__).parent.parent / "instance" / ".mplconfig"))
 

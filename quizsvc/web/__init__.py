@@ -4,14 +4,35 @@ from __future__ import annotations
 
 from flask import Flask
 
-from quizsvc.web import errors, health, request_log
+from quizsvc.web import errors, health, request_log, security
 
 
 def init_web(app: Flask) -> None:
     request_log.init_app(app)
+    security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
 
-    from quizsvc.web import pages
+    from quizsvc.api import init_api
+    from quizsvc.web import (
+        account,
+        auth,
+        dashboard,
+        instructor,
+        lessons,
+        pages,
+        quiz,
+        reviews,
+        study_guides,
+    )
 
+    auth.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(lessons.bp)
+    app.register_blueprint(quiz.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(reviews.bp)
+    app.register_blueprint(study_guides.bp)
+    app.register_blueprint(instructor.bp)
+    init_api(app)

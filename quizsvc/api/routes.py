@@ -1,0 +1,188 @@
+"""Routes of /api/v1. Each one is documented in quizsvc.api.openapi (a test checks both ways)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import BadRequest, Unauthorized
+
+from quizsvc.api import openapi
+from quizsvc.api.serialize import (
+    attempt_json,
+    lesson_json,
+    progress_json,
+    question_json,
+    user_json,
+)
+from quizsvc.progress.models import Mode, User
+from quizsvc.services import attempts, catalog, figures, progress, tokens
+from quizsvc.services.attempts import DrillOptions
+from quizsvc.services.errors import InvalidInput, NotFound
+from quizsvc.web.security import csrf, limit_from_config
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@bp.before_request
+def authenticate() -> None:
+    """Find the caller: a bearer token, else the browser session (with CSRF on writes)."""
+    g.api_user = None
+    header = request.headers.get("Authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise _unauthorized("Send the token as 'Authorization: Bearer <token>'.")
+        user = tokens.user_for_token(token.strip())
+        if user is None:
+            raise _unauthorized("This token is unknown or has been revoked.")
+        g.api_user = user
+    elif current_user.is_authenticated:
+        if request.method not in SAFE_METHODS and current_app.config["WTF_CSRF_ENABLED"]:
+            csrf.protect()
+        g.api_user = current_user._get_current_object()
+
+
+def _unauthorized(message: str) -> Unauthorized:
+    return Unauthorized(message, www_authenticate=WWWAuthenticate("bearer", {"realm": "quizsvc"}))
+
+
+def learner() -> User:
+    user: User | None = g.api_user
+    if user is None:
+        raise _unauthorized("Log in, or send a personal API token as a bearer token.")
+    return user
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadRequest("Send a JSON object with Content-Type: application/json.")
+    return data
+
+
+@bp.get("/openapi.json", endpoint="openapi")
+def openapi_document() -> ResponseReturnValue:
+    return jsonify(openapi.document())
+
+
+@bp.get("/me")
+def me() -> ResponseReturnValue:
+    return jsonify(user_json(learner()))
+
+
+@bp.get("/lessons")
+def lessons() -> ResponseReturnValue:
+    user: User | None = g.api_user
+    if user is None:
+        return jsonify(lessons=[lesson_json(lesson, None) for lesson in catalog.lessons()])
+    return jsonify(lessons=[lesson_json(s.lesson, s) for s in progress.lesson_statuses(user)])
+
+
+@bp.get("/progress")
+def learner_progress() -> ResponseReturnValue:
+    user = learner()
+    history = progress.history(user)
+    return jsonify(
+        user=user_json(user),
+        lessons=[progress_json(status) for status in progress.lesson_statuses(user)],
+        attempts={
+            "finished": sum(1 for row in history if row.summary.attempt.finished),
+            "in_progress": sum(1 for row in history if not row.summary.attempt.finished),
+        },
+    )
+
+
+@bp.get("/attempts")
+def list_attempts() -> ResponseReturnValue:
+    user = learner()
+    rows = progress.history(user)
+    return jsonify(attempts=[attempt_json(row.summary.attempt) for row in rows])
+
+
+@bp.post("/attempts")
+def start_attempt() -> ResponseReturnValue:
+    user = learner()
+    body = _body()
+    mode_name = body.get("mode", Mode.PRACTICE.value)
+    if mode_name not in {m.value for m in Mode}:
+        raise InvalidInput("mode must be 'practice' or 'exam'.")
+    mode = Mode(mode_name)
+    if "lesson_id" in body and "drill" not in body:
+        if not isinstance(body["lesson_id"], str):
+            raise InvalidInput("lesson_id must be a lesson id such as 'vanishing-gradients'.")
+        attempt = attempts.start_lesson_attempt(user, body["lesson_id"], mode)
+    elif "drill" in body and "lesson_id" not in body and isinstance(body["drill"], dict):
+        attempt = attempts.start_drill(user, _drill_options(body["drill"], mode))
+    else:
+        raise InvalidInput('Send either lesson_id or drill, e.g. {"lesson_id": "..."}.')
+    return jsonify(attempt_json(attempt)), 201
+
+
+def _drill_options(drill: dict[str, Any], mode: Mode) -> DrillOptions:
+    lesson_ids = drill.get("lesson_ids", [])
+    count = drill.get("count", attempts.DEFAULT_QUESTIONS)
+    minutes = drill.get("minutes", attempts.DEFAULT_DRILL_MINUTES)
+    if not isinstance(lesson_ids, list) or not all(isinstance(i, str) for i in lesson_ids):
+        raise InvalidInput("drill.lesson_ids must be a list of lesson ids (empty: all lessons).")
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise InvalidInput("drill.count must be a whole number.")
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)):
+        raise InvalidInput("drill.minutes must be a whole number of minutes or null.")
+    return DrillOptions(lesson_ids=lesson_ids, count=count, minutes=minutes, mode=mode)
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def attempt(attempt_id: int) -> ResponseReturnValue:
+    return jsonify(attempt_json(attempts.get_attempt(learner(), attempt_id)))
+
+
+@bp.post("/attempts/<int:attempt_id>/finish")
+def finish(attempt_id: int) -> ResponseReturnValue:
+    return jsonify(attempt_json(attempts.finish(learner(), attempt_id)))
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+def review(attempt_id: int) -> ResponseReturnValue:
+    views = attempts.review(learner(), attempt_id)  # an attempt has at least one question
+    return jsonify(
+        attempt=attempt_json(views[0].attempt), questions=[question_json(view) for view in views]
+    )
+
+
+@bp.get("/attempts/<int:attempt_id>/questions/<int:position>")
+def question(attempt_id: int, position: int) -> ResponseReturnValue:
+    return jsonify(question_json(attempts.show_question(learner(), attempt_id, position)))
+
+
+@bp.post("/attempts/<int:attempt_id>/questions/<int:position>/answer")
+@limit_from_config("ANSWER_RATE_LIMIT", per_user=True)
+def answer(attempt_id: int, position: int) -> ResponseReturnValue:
+    body = _body()
+    if "response" not in body:
+        raise InvalidInput('Send the answer as {"response": ...}; see the Response schema.')
+    submission = attempts.submit_answer(learner(), attempt_id, position, body["response"])
+    document = {"recorded": submission.recorded, "question": question_json(submission.view)}
+    return jsonify(document), (201 if submission.recorded else 200)
+
+
+@bp.post("/attempts/<int:attempt_id>/questions/<int:position>/hints")
+def hint(attempt_id: int, position: int) -> ResponseReturnValue:
+    return jsonify(question_json(attempts.reveal_hint(learner(), attempt_id, position)))
+
+
+@bp.get("/attempts/<int:attempt_id>/questions/<int:position>/figures/<int:index>")
+def figure(attempt_id: int, position: int, index: int) -> ResponseReturnValue:
+    question = attempts.question_of(learner(), attempt_id, position)
+    count = len(question.variant["figures"])
+    if index >= count:
+        raise NotFound(f"This question has {count} figure{'s' if count != 1 else ''}.")
+    drawn = figures.variant_figure(question, index)
+    response = Response(drawn.svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=86400"  # a figure never changes
+    return response

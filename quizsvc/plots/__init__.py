@@ -1,0 +1,92 @@
+"""Figures from simulation results: SVG for pages, PNG for export, alt text from the data.
+
+Built with matplotlib's object API only (never pyplot, which keeps global figure state), so it
+is safe in a threaded server. Knows nothing of Flask or lessons::
+
+    from quizsvc.plots import render
+    fig = render("grad_norms", [result], theory=True, metric="output_grad_norm")
+    fig.data, fig.mime, fig.alt
+
+``hide`` names quantities (per-layer metrics such as ``weight_grad_norm``, totals such as
+``loss``, ``diverged_at``, ``ratio``, or any config field) that the alt text, SVG title and
+description, automatic labels and on-figure annotations must not state, so a figure can sit
+next to the question that asks for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+from quizsvc.plots.base import Request
+from quizsvc.plots.kinds import FIGURE_KINDS, FigureKind, check_figure, defaults, names
+from quizsvc.plots.style import RC, new_figure, render_lock, save
+from quizsvc.plots.text import HIDEABLE, config_labels
+from quizsvc.sim import SimResult
+
+FORMATS: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+class FigureError(ValueError):
+    """A figure request that cannot be drawn (the message says why and what is allowed)."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A drawn figure: the file's bytes, its MIME type and the alt text."""
+
+    data: bytes
+    mime: str
+    alt: str
+
+
+def render(
+    kind: str,
+    sims: Sequence[SimResult],
+    *,
+    labels: Sequence[str] | None = None,
+    fmt: str = "svg",
+    hide: Iterable[str] | str = frozenset(),
+    theory: bool = False,
+    **options: Any,
+) -> Rendered:
+    """Draw figure ``kind`` from ``sims``; the same input gives byte-identical output.
+
+    Raises `FigureError` for anything `check_figure` rejects or an unknown ``fmt``.
+    """
+    hide = names(hide)
+    problem = check_figure(kind, sims, labels=labels, hide=hide, theory=theory, **options)
+    if problem is None and fmt not in FORMATS:
+        problem = f"unknown format {fmt!r}: allowed {', '.join(FORMATS)}"
+    if problem is not None:
+        raise FigureError(problem)
+    spec = FIGURE_KINDS[kind]
+    request = Request(
+        sims=list(sims),
+        labels=list(labels)
+        if labels is not None
+        else config_labels([s.config for s in sims], hide),
+        hide=hide,
+        theory=theory,
+        options={**defaults(kind), **options},
+    )
+    with render_lock, matplotlib.rc_context(RC):
+        fig, _ = new_figure(spec.rows)
+        description = spec.draw(fig, request)
+        data = save(fig, fmt, description.title, description.alt)
+    return Rendered(data=data, mime=FORMATS[fmt], alt=description.alt)
+
+
+__all__ = [
+    "FIGURE_KINDS",
+    "FORMATS",
+    "HIDEABLE",
+    "FigureError",
+    "FigureKind",
+    "Rendered",
+    "check_figure",
+    "render",
+]

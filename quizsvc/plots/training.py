@@ -1,0 +1,121 @@
+"""A training trace: gradient norm per step before and after clipping, and the loss.
+
+Top: the total gradient norm before clipping (solid) and after (dashed), with the clipping
+threshold when clipping is by norm. Bottom: the loss. A run that became non-finite is marked
+at the step where it stopped.
+"""
+
+from __future__ import annotations
+
+import math
+
+from matplotlib.figure import Figure
+
+from quizsvc.plots.base import Description, Request
+from quizsvc.plots.style import ALERT, PALETTE, few_ticks, log_y, number, positive
+from quizsvc.plots.text import Facts
+from quizsvc.sim import SimResult
+
+
+def draw(fig: Figure, req: Request) -> Description:
+    top, bottom = fig.axes
+    sim = req.sims[0]
+    cfg = sim.config
+    steps = [s.step for s in sim.steps]
+    before = [s.total_grad_norm for s in sim.steps]
+    after = [s.clipped_grad_norm for s in sim.steps]
+    losses = [s.loss for s in sim.steps]
+    clipping = cfg.clip_norm is not None or cfg.clip_value is not None
+    top.plot(steps, positive(before), color=PALETTE[0], label="before clipping")
+    plotted = before
+    if clipping:
+        top.plot(steps, positive(after), color=PALETTE[1], linestyle="--", label="after clipping")
+        plotted = before + after
+    if cfg.clip_norm is not None:
+        value = "" if "clip_norm" in req.hide else f" = {cfg.clip_norm:g}"
+        top.axhline(
+            cfg.clip_norm,
+            color=ALERT,
+            linestyle=":",
+            linewidth=1.4,
+            label=f"threshold max_norm{value}",
+        )
+        plotted = [*plotted, cfg.clip_norm]
+    log_y(top, plotted, max_ticks=4)
+    top.set_ylabel("gradient norm ‖g‖")
+    top.legend(loc="upper right")
+    bottom.plot(steps, positive(losses), color=PALETTE[2])
+    log_y(bottom, losses, max_ticks=4)
+    bottom.set_ylabel("loss (nats)" if cfg.task == "classification" else "loss (MSE)")
+    bottom.set_xlabel("optimiser step")
+    few_ticks(bottom.xaxis, integer=True)
+    if sim.diverged_at is not None:
+        _mark_divergence(fig, sim.diverged_at, "diverged_at" in req.hide)
+    return Description(title="Training trace: gradient norm and loss", alt=_alt(req, sim))
+
+
+def _mark_divergence(fig: Figure, step: int, hide_step: bool) -> None:
+    """A dotted line and an x at the step whose loss or gradient was non-finite."""
+    top, bottom = fig.axes
+    for ax in (top, bottom):
+        ax.axvline(step, color=ALERT, linestyle=":", linewidth=1.4)
+        ax.plot(
+            [step],
+            [0.5],
+            marker="x",
+            color=ALERT,
+            markersize=9,
+            markeredgewidth=2,
+            transform=ax.get_xaxis_transform(),
+        )
+    text = "non-finite" + ("" if hide_step else f" at step {step}")
+    # The run ends at this step, so it is the right edge of the data: write to its left.
+    bottom.text(
+        step,
+        0.9,
+        f"{text} ",
+        color=ALERT,
+        va="top",
+        ha="right",
+        transform=bottom.get_xaxis_transform(),
+    )
+
+
+def _alt(req: Request, sim: SimResult) -> str:
+    cfg = sim.config
+    facts = Facts(req.hide)
+    first, last = sim.steps[0], sim.steps[-1]
+    # Where a diverged run ends gives away diverged_at: name the step only when it may show.
+    hide_end = sim.diverged_at is not None and "diverged_at" in req.hide
+    end = "the last step" if hide_end else f"step {last.step}"
+    run = "the run" if hide_end else f"{len(sim.steps)} optimiser steps"
+    facts.add(
+        f"Two line charts over {run}, log scales: the total gradient norm above, the loss below."
+    )
+    facts.add(f"Optimiser {cfg.optimizer}.", "optimizer")
+    facts.add(f"Learning rate {cfg.lr:g}.", "lr")
+    finite = [s.total_grad_norm for s in sim.steps if math.isfinite(s.total_grad_norm)]
+    facts.add(
+        f"Gradient norm before clipping: {number(first.total_grad_norm)} at step 0, "
+        f"{number(last.total_grad_norm)} at {end}, largest finite value "
+        f"{number(max(finite, default=math.nan))}.",
+        "total_grad_norm",
+    )
+    if cfg.clip_norm is not None or cfg.clip_value is not None:
+        facts.add(
+            f"After clipping: {number(first.clipped_grad_norm)} at step 0, "
+            f"{number(last.clipped_grad_norm)} at {end}.",
+            "clipped_grad_norm",
+        )
+    if cfg.clip_norm is not None:
+        facts.add(f"Clipping threshold (dotted): {cfg.clip_norm:g}.", "clip_norm")
+    if cfg.clip_value is not None:
+        facts.add(f"Each gradient entry is clipped to ±{cfg.clip_value:g}.", "clip_value")
+    facts.add(f"Loss: {number(first.loss)} at step 0, {number(last.loss)} at {end}.", "loss")
+    if sim.diverged_at is not None:
+        facts.add(
+            f"The loss or gradient became non-finite at step {sim.diverged_at} and "
+            "training stopped there.",
+            "diverged_at",
+        )
+    return facts.text()

@@ -1,0 +1,137 @@
+"""Accounts: sign-up, log-in, guests and the guest-to-account hand-over.
+
+A guest is a real user row without an email, so everything a guest does is stored like anyone
+else's work; signing up fills in that same row, which is why nothing needs copying.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from quizsvc.db import get_session
+from quizsvc.progress.models import Attempt, Role, User, utcnow
+from quizsvc.services import progress_events
+from quizsvc.services.errors import Conflict, InvalidInput, NotFound
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 200
+# Hash a throw-away password when the email is unknown, so a failed log-in takes the same time
+# whether or not the account exists.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_email(email: str) -> str:
+    email = normalize_email(email)
+    if len(email) > 254 or not EMAIL_PATTERN.match(email):
+        raise InvalidInput("Enter an email address such as ada@example.org.")
+    return email
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(f"Use a password of at most {MAX_PASSWORD_LENGTH} characters.")
+    return password
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def get_user(user_id: int) -> User | None:
+    return get_session().get(User, user_id)
+
+
+def find_by_email(email: str) -> User | None:
+    return get_session().scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(
+    email: str, password: str, *, role: Role = Role.STUDENT, display_name: str = ""
+) -> User:
+    """A new account; a taken email is a Conflict."""
+    user = User(
+        email=check_email(email),
+        password_hash=hash_password(check_password(password)),
+        role=role,
+        display_name=display_name.strip()[:80],
+        is_guest=False,
+    )
+    return _save_new_account(user)
+
+
+def set_role(email: str, role: Role) -> User:
+    user = find_by_email(email)
+    if user is None:
+        raise NotFound(f"No account has the email {normalize_email(email)!r}.")
+    user.role = role
+    get_session().commit()
+    return user
+
+
+def create_guest() -> User:
+    session = get_session()
+    user = User(is_guest=True, role=Role.STUDENT)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def sign_up(email: str, password: str, display_name: str = "", guest: User | None = None) -> User:
+    """Create an account; when a guest signs up, their row becomes the account and keeps
+    every attempt they made."""
+    if guest is None or not guest.is_guest:
+        return create_user(email, password, display_name=display_name)
+    guest.email = check_email(email)
+    guest.password_hash = hash_password(check_password(password))
+    guest.display_name = display_name.strip()[:80]
+    guest.is_guest = False
+    return _save_new_account(guest)
+
+
+def _save_new_account(user: User) -> User:
+    session = get_session()
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("An account with this email exists already: log in instead.") from None
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account for these credentials, or None; never says which of the two was wrong."""
+    user = find_by_email(email)
+    if user is None or user.password_hash is None:
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x" * 12, method=method))
+        check_password_hash(dummy, password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    get_session().commit()
+    return user
+
+
+def merge_guest(guest: User, into: User) -> None:
+    """A guest who logs in to an existing account brings their attempts along."""
+    if not guest.is_guest or guest.id == into.id:
+        return
+    session = get_session()
+    session.execute(update(Attempt).where(Attempt.user_id == guest.id).values(user_id=into.id))
+    progress_events.on_guest_merged(guest.id, into.id)
+    session.delete(guest)
+    session.commit()

@@ -1,0 +1,39 @@
+"""Hooks through which the attempt and account services tell the progress layer what happened.
+
+Each runs inside the caller's transaction (before its commit), so an answer and the mastery
+and schedule updates it causes are stored together. Which answers count, and when:
+
+* Practice mode: each answer when it is graded (a practice question takes one answer).
+* Exam mode: answers may change and their correctness stays hidden until the end, so each
+  question's final answer counts when the attempt is finished, timed at the finish.
+"""
+
+from __future__ import annotations
+
+from quizsvc.db import get_session
+from quizsvc.progress import tracking
+from quizsvc.progress.models import Attempt, AttemptQuestion, Mode, Response
+
+
+def on_graded(question: AttemptQuestion, response: Response) -> None:
+    """A response was graded and added to the session (not yet committed)."""
+    attempt = question.attempt
+    if attempt.mode is Mode.EXAM:
+        return
+    session = get_session()
+    session.flush()  # gives the response its id
+    answer = tracking.evidence(question, response, response.submitted_at)
+    tracking.record(session, attempt.user_id, [answer])
+
+
+def on_finished(attempt: Attempt) -> None:
+    """An attempt was just finished (by the learner or by its time limit)."""
+    if attempt.mode is not Mode.EXAM:
+        return
+    session = get_session()
+    tracking.record(session, attempt.user_id, tracking.final_answers(session, attempt))
+
+
+def on_guest_merged(guest_id: int, account_id: int) -> None:
+    """A guest logged in to an existing account; their attempts now belong to it."""
+    tracking.move_history(get_session(), guest_id, account_id)

@@ -1,0 +1,361 @@
+"""`SimConfig`: what a simulation runs, validated against the engine's limits before it runs.
+
+This module owns the facts other layers rely on: the supported activations, initialisations,
+normalisations, optimisers and tasks, and the numeric limits (``LIMITS``) that the content
+validator uses to check an instructor's parameter ranges. A config that exists is valid: the
+dataclass validates itself on construction, so ``replace`` and ``from_dict`` cannot produce a
+config that would fail (or run for an hour) later.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from quizsvc.sim.errors import ValidationError, choice_error, suggestion
+from quizsvc.sim.version import ENGINE_VERSION
+
+ACTIVATIONS: tuple[str, ...] = (
+    "linear",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "gelu",
+    "selu",
+)
+INITS: tuple[str, ...] = (
+    "normal",
+    "uniform",
+    "xavier_uniform",
+    "xavier_normal",
+    "kaiming_uniform",
+    "kaiming_normal",
+    "orthogonal",
+    "pytorch_default",
+)
+BIAS_INITS: tuple[str, ...] = ("zeros", "normal", "pytorch_default")
+NORMS: tuple[str, ...] = ("none", "batch", "layer")
+OPTIMIZERS: tuple[str, ...] = ("sgd", "adam")
+TASKS: tuple[str, ...] = ("regression", "classification")
+KAIMING_MODES: tuple[str, ...] = ("fan_in", "fan_out")
+DTYPES: tuple[str, ...] = ("float32", "float64")
+
+#: Estimated floating-point operations one simulation may cost (all seeds together, float64
+#: counted double). About two seconds of one CPU core at the ~100 GFLOP/s bench/sim.py measures.
+FLOP_BUDGET = 2e11
+
+#: field -> (min, max), inclusive. Sequences (``width``) are checked element-wise.
+LIMITS: dict[str, tuple[float, float]] = {
+    "depth": (1, 256),
+    "width": (1, 2048),
+    "batch": (1, 1024),
+    "input_dim": (1, 4096),
+    "leaky_slope": (0.0, 1.0),
+    "init_std": (0.0, 10.0),
+    "init_bound": (0.0, 10.0),
+    "gain": (0.0, 10.0),
+    "bias_std": (0.0, 10.0),
+    "residual_scale": (0.0, 10.0),
+    "classes": (2, 1000),
+    "clip_norm": (1e-8, 1e6),
+    "clip_norm_type": (1.0, math.inf),
+    "clip_value": (1e-8, 1e6),
+    "weight_decay": (0.0, 1.0),
+    "lr": (0.0, 10.0),
+    "momentum": (0.0, 0.999),
+    "steps": (0, 5000),
+    "record_every": (1, 5000),
+    "seed": (0, 2**31 - 1),
+    "seeds": (1, 32),
+    "flops": (0.0, FLOP_BUDGET),
+}
+
+#: One line per field, for the CLI's --help and docs/simulate.md (a test keeps them in step).
+FIELD_DOCS: dict[str, str] = {
+    "depth": "number of hidden layers",
+    "width": "units per hidden layer: one number, or one per layer (comma-separated on the CLI)",
+    "batch": "examples in the (fixed) batch",
+    "input_dim": "input dimension (default: the first hidden width)",
+    "activation": "nonlinearity of every hidden layer",
+    "leaky_slope": "negative slope of leaky_relu",
+    "init": "weight initialisation (the readout layer uses it too)",
+    "init_std": "standard deviation for init normal",
+    "init_bound": "bound b of uniform(-b, b) for init uniform",
+    "kaiming_mode": "fan Kaiming init divides by",
+    "gain": "gain for xavier/kaiming/orthogonal (default: torch's, see docs)",
+    "bias": "layers have biases",
+    "bias_init": "bias initialisation",
+    "bias_std": "standard deviation for bias_init normal",
+    "norm": "normalisation before each activation (no learnable scale or shift)",
+    "residual": "add each layer's input to its output where widths match",
+    "residual_scale": "scale of the residual branch: h + s * phi(...)",
+    "task": "synthetic task: regression to random targets or classification of clusters",
+    "classes": "number of classes, or of regression targets",
+    "clip_norm": "clip the total gradient norm to this (torch clip_grad_norm_)",
+    "clip_norm_type": "p of the p-norm for the total norm ('inf' for the max)",
+    "clip_value": "clip each gradient entry to +-this (torch clip_grad_value_)",
+    "weight_decay": "L2 weight decay of the optimiser",
+    "optimizer": "optimiser for training steps",
+    "lr": "learning rate",
+    "momentum": "SGD momentum, or Adam's beta1",
+    "steps": "optimiser steps (0: one forward/backward pass)",
+    "record_every": "record per-layer gradient norms and update ratios every k steps",
+    "dtype": "floating-point type",
+    "seed": "random seed (weights and data)",
+    "seeds": "run seeds seed..seed+seeds-1 and report medians and a 10-90 % band",
+}
+
+#: How each field is checked: a name from a list, an integer, a flag, or else a number; the
+#: optional ones may also be None.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "activation": ACTIVATIONS,
+    "init": INITS,
+    "bias_init": BIAS_INITS,
+    "norm": NORMS,
+    "task": TASKS,
+    "optimizer": OPTIMIZERS,
+    "kaiming_mode": KAIMING_MODES,
+    "dtype": DTYPES,
+}
+INT_FIELDS = ("depth", "batch", "input_dim", "classes", "steps", "record_every", "seed", "seeds")
+BOOL_FIELDS = ("bias", "residual")
+OPTIONAL_FIELDS = ("input_dim", "gain", "clip_norm", "clip_value")
+
+# Elementwise work per unit and example in a pass (activation, its derivative, statistics).
+_ELEMENTWISE_FLOPS = 40
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    """One network, task and training schedule. See docs/simulate.md for every field.
+
+    Construction validates; invalid values raise `ValidationError`. ``width`` is one width for
+    every hidden layer or a tuple with one entry per hidden layer. ``steps=0`` means a single
+    forward/backward pass; ``seeds > 1`` runs seeds ``seed, seed+1, ...`` and aggregates.
+    """
+
+    depth: int = 10
+    width: int | tuple[int, ...] = 64
+    batch: int = 128
+    input_dim: int | None = None
+    activation: str = "relu"
+    leaky_slope: float = 0.01
+    init: str = "pytorch_default"
+    init_std: float = 0.05
+    init_bound: float = 0.05
+    kaiming_mode: str = "fan_in"
+    gain: float | None = None
+    bias: bool = True
+    bias_init: str = "zeros"
+    bias_std: float = 0.0
+    norm: str = "none"
+    residual: bool = False
+    residual_scale: float = 1.0
+    task: str = "regression"
+    classes: int = 10
+    clip_norm: float | None = None
+    clip_norm_type: float = 2.0
+    clip_value: float | None = None
+    weight_decay: float = 0.0
+    optimizer: str = "sgd"
+    lr: float = 0.01
+    momentum: float = 0.9
+    steps: int = 0
+    record_every: int = 10
+    dtype: str = "float32"
+    seed: int = 0
+    seeds: int = 1
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            object.__setattr__(self, f.name, _check_field(f.name, getattr(self, f.name)))
+        _check_combination(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SimConfig:
+        """Build a config from plain data (JSON, a template's parameters); unknown keys fail."""
+        names = [f.name for f in dataclasses.fields(cls)]
+        for key in data:
+            if key not in names:
+                hint = suggestion(key, names)
+                raise ValidationError(
+                    str(key),
+                    data[key],
+                    ", ".join(names),
+                    f"unknown setting {key!r}:{hint} allowed: {', '.join(names)}",
+                )
+        return cls(**dict(data))
+
+    def replace(self, **changes: Any) -> SimConfig:
+        """Return a validated copy with ``changes`` applied (unknown names fail like from_dict)."""
+        return SimConfig.from_dict({**self.to_dict(), **changes})
+
+    def to_dict(self) -> dict[str, Any]:
+        """All fields, JSON-safe and canonical (tuples as lists, an infinite norm as "inf")."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, float) and math.isinf(value):
+                value = "inf"
+            out[f.name] = value
+        return out
+
+    def cache_key(self) -> str:
+        """A stable hash of the canonical config and the engine version (for result caches)."""
+        payload = json.dumps(
+            {"engine_version": ENGINE_VERSION, "config": self.to_dict()},
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """The width of every hidden layer, layer 1 first."""
+        if isinstance(self.width, tuple):
+            return self.width
+        return (self.width,) * self.depth
+
+    @property
+    def in_features(self) -> int:
+        """The input dimension (``input_dim``, or the first hidden width when unset)."""
+        return self.input_dim if self.input_dim is not None else self.widths[0]
+
+    @property
+    def out_features(self) -> int:
+        """Readout size: the number of classes, or of regression targets (also ``classes``)."""
+        return self.classes
+
+
+def estimate_flops(cfg: SimConfig) -> float:
+    """Estimated floating-point operations of ``simulate(cfg)``, compared with the budget.
+
+    Counts the matrix products of forward (2·B·in·out) and backward (4·B·in·out) passes, the
+    elementwise work per unit, optimiser updates, and initialisation (a QR factorisation per
+    layer for orthogonal init), for every seed; float64 counts double because it runs at about
+    half the float32 rate on CPU.
+    """
+    sizes = (cfg.in_features, *cfg.widths, cfg.out_features)
+    pairs = list(itertools.pairwise(sizes))
+    matmul = sum(i * o for i, o in pairs)
+    units = sum(sizes[1:])
+    per_pass = 6.0 * cfg.batch * matmul + _ELEMENTWISE_FLOPS * cfg.batch * units
+    passes = max(1, cfg.steps)
+    optimizer = 10.0 * (matmul + units) * cfg.steps
+    if cfg.init == "orthogonal":
+        init = sum(2.0 * max(i, o) * min(i, o) ** 2 for i, o in pairs)
+    else:
+        init = 10.0 * matmul
+    total = cfg.seeds * (per_pass * passes + optimizer + init)
+    return total * (2.0 if cfg.dtype == "float64" else 1.0)
+
+
+def range_text(field: str) -> str:
+    """``LIMITS[field]`` as people read it: "1..256", "0..0.999", "1..inf"."""
+    lo, hi = LIMITS[field]
+    return f"{_num(lo)}..{_num(hi)}"
+
+
+def _num(x: float) -> str:
+    if isinstance(x, int):
+        return str(x)
+    return "inf" if math.isinf(x) else f"{x:g}"
+
+
+def _out_of_range(field: str, value: Any) -> ValidationError:
+    allowed = range_text(field)
+    return ValidationError(
+        field, value, allowed, f"{field}={value!r} is out of range: allowed {allowed}"
+    )
+
+
+def _type_error(field: str, value: Any, kind: str) -> ValidationError:
+    allowed = f"{kind} {range_text(field)}" if field in LIMITS else kind
+    return ValidationError(field, value, allowed, f"{field}={value!r} must be {allowed}")
+
+
+def _check_int(field: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _type_error(field, value, "an integer")
+    lo, hi = LIMITS[field]
+    if not lo <= value <= hi:
+        raise _out_of_range(field, value)
+    return value
+
+
+def _check_float(field: str, value: Any) -> float:
+    if isinstance(value, str):
+        # YAML 1.1 reads "1e-3" as a string; accept numeric text so templates stay readable.
+        try:
+            value = float(value)
+        except ValueError:
+            raise _type_error(field, value, "a number") from None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _type_error(field, value, "a number")
+    value = float(value)
+    lo, hi = LIMITS[field]
+    if math.isnan(value) or not lo <= value <= hi:
+        raise _out_of_range(field, value)
+    return value
+
+
+def _check_width(value: Any) -> int | tuple[int, ...]:
+    if isinstance(value, list | tuple):
+        if not value:
+            raise _type_error("width", value, "an integer or a non-empty list of integers")
+        return tuple(_check_int("width", v) for v in value)
+    return _check_int("width", value)
+
+
+def _check_field(name: str, value: Any) -> Any:
+    if name in OPTIONAL_FIELDS and value is None:
+        return None
+    if name == "width":
+        return _check_width(value)
+    if name in CHOICES:
+        if value not in CHOICES[name]:
+            raise choice_error(name, value, CHOICES[name])
+        return value
+    if name in BOOL_FIELDS:
+        if not isinstance(value, bool):
+            raise ValidationError(name, value, "true or false", f"{name}={value!r} must be a bool")
+        return value
+    if name in INT_FIELDS:
+        return _check_int(name, value)
+    return _check_float(name, value)
+
+
+def _check_combination(cfg: SimConfig) -> None:
+    if isinstance(cfg.width, tuple) and len(cfg.width) != cfg.depth:
+        allowed = f"one width or a list of {cfg.depth} widths (one per hidden layer)"
+        raise ValidationError(
+            "width", list(cfg.width), allowed, f"width has {len(cfg.width)} entries: {allowed}"
+        )
+    if cfg.clip_norm is not None and cfg.clip_value is not None:
+        allowed = "unset when clip_norm is set (clip by norm or by value, not both)"
+        raise ValidationError(
+            "clip_value", cfg.clip_value, allowed, f"clip_value={cfg.clip_value!r}: {allowed}"
+        )
+    if cfg.norm == "batch" and cfg.batch < 2:
+        allowed = "2 or more with norm='batch' (batch statistics need two examples)"
+        raise ValidationError("batch", cfg.batch, allowed, f"batch={cfg.batch}: {allowed}")
+    flops = estimate_flops(cfg)
+    if flops > FLOP_BUDGET:
+        allowed = f"at most {FLOP_BUDGET:.3g} estimated FLOPs"
+        raise ValidationError(
+            "flops",
+            flops,
+            allowed,
+            f"estimated cost {flops:.3g} FLOPs exceeds the budget of {FLOP_BUDGET:.3g}: "
+            "reduce depth, width, batch, steps or seeds",
+        )

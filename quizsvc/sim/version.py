@@ -1,0 +1,7 @@
+"""The engine version, part of every cache key and result.
+
+Bump it whenever a change alters any number a simulation produces, so stored variants and
+cached results from an older engine are never mistaken for current ones.
+"""
+
+ENGINE_VERSION = "1.0.0"

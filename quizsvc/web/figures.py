@@ -1,0 +1,97 @@
+"""Figures placed in pages as inline SVG, drawn on first view through the figure cache.
+
+A figure that fails to draw is logged and replaced by a short note, so one broken figure
+never takes a lesson or a quiz page down with it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup, escape
+
+from quizsvc.services import figures
+from quizsvc.services.attempts import QuestionView
+
+if TYPE_CHECKING:
+    from quizsvc.content import Lesson
+
+logger = logging.getLogger("quizsvc.figures")
+
+_LIVE_FIGURE = re.compile(r'<figure class="live-figure" data-figure="([^"]+)"></figure>')
+_LEADING_H1 = re.compile(r"^\s*<h1[^>]*>.*?</h1>\s*", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ShownFigure:
+    index: int
+    svg: Markup | None  # None: the figure could not be drawn
+    alt: str
+    caption_html: Markup
+
+
+def _draw(what: str, draw: Callable[[], figures.Figure]) -> figures.Figure | None:
+    try:
+        return draw()
+    except Exception:  # a plotting bug must not cost the learner the whole page
+        logger.exception("figure failed: %s", what)
+        return None
+
+
+def question_figures(view: QuestionView) -> dict[int, ShownFigure]:
+    """Every figure of a question (prompt figures and plot_choice options) by index."""
+    shown: dict[int, ShownFigure] = {}
+    for spec in view.public["figures"]:
+        index = spec["index"]
+        figure = _draw(
+            f"{view.question.template_id}#{index}",
+            lambda index=index: figures.variant_figure(view.question, index),
+        )
+        shown[index] = ShownFigure(
+            index=index,
+            svg=Markup(figure.svg) if figure else None,  # our own rendered SVG
+            alt=figure.alt if figure else "",
+            caption_html=Markup(spec.get("caption_html") or ""),  # sanitized by quizsvc.quiz
+        )
+    return shown
+
+
+@functools.lru_cache(maxsize=512)
+def _caption_html(caption: str) -> str:
+    from quizsvc.content import render_markdown
+
+    return render_markdown(caption) if caption else ""
+
+
+def lesson_html(lesson: Lesson, seed: int) -> Markup:
+    """The lesson's sanitized HTML with each live figure drawn in place.
+
+    A leading <h1> is dropped: the page shows the lesson title as its own heading.
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        figure_id = match.group(1)
+        spec = lesson.figures.get(figure_id)
+        if spec is None:
+            return ""
+        figure = _draw(
+            f"{lesson.id}/{figure_id}", lambda: figures.live_figure(lesson, figure_id, seed)
+        )
+        body = (
+            figure.svg
+            if figure
+            else '<p class="figure-missing">This figure could not be drawn just now.</p>'
+        )
+        caption = _caption_html(spec.caption)
+        return (
+            f'<figure class="live-figure" id="figure-{escape(figure_id)}">{body}'
+            f"<figcaption>{caption}</figcaption></figure>"
+        )
+
+    body = _LEADING_H1.sub("", lesson.html, count=1)
+    return Markup(_LIVE_FIGURE.sub(fill, body))  # sanitized by quizsvc.content

@@ -1,0 +1,42 @@
+"""Lesson pages: the study text with its live figures drawn in place."""
+
+from __future__ import annotations
+
+import random
+
+from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from quizsvc.services import attempts, catalog
+from quizsvc.web.figures import lesson_html
+
+bp = Blueprint("lessons", __name__)
+
+# Live figures are drawn from a rotating pool of seeds: each view may show a different
+# network, while every (figure, seed) pair is drawn once and then served from the cache.
+DEFAULT_FIGURE_SEEDS = 8
+
+
+@bp.get("/lessons/<lesson_id>")
+def lesson(lesson_id: str) -> ResponseReturnValue:
+    lesson = catalog.lesson(lesson_id)
+    pool = int(current_app.config.get("LESSON_FIGURE_SEEDS", DEFAULT_FIGURE_SEEDS))
+    seed = request.args.get("draw", type=int)
+    if seed is None or not 0 <= seed < pool:
+        seed = random.randrange(pool)
+    in_progress = []
+    if current_user.is_authenticated:
+        in_progress = [
+            a for a in attempts.unfinished_attempts(current_user) if a.lesson_id == lesson.id
+        ]
+    by_id = {other.id: other for other in catalog.lessons()}
+    return render_template(
+        "lesson.html",
+        lesson=lesson,
+        body=lesson_html(lesson, seed),
+        next_seed=(seed + 1) % pool,
+        prerequisites=[by_id[p] for p in lesson.prerequisites if p in by_id],
+        in_progress=in_progress,
+        question_count=min(len(lesson.questions), attempts.question_count()),
+    )

@@ -1,0 +1,192 @@
+"""Quiz pages: start an attempt or a drill, one question at a time, finish, review.
+
+Every POST redirects (post/redirect/get), so a reload never resubmits and the browser's back
+button walks through pages rather than forms. Answers are saved as they are submitted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from quizsvc.progress.models import Mode
+from quizsvc.services import attempts, catalog
+from quizsvc.services.attempts import DrillOptions, QuestionView
+from quizsvc.services.errors import Conflict, InvalidInput
+from quizsvc.web.answers import form_values, response_from_form
+from quizsvc.web.auth import ensure_learner
+from quizsvc.web.figures import question_figures
+from quizsvc.web.security import limit_from_config
+
+bp = Blueprint("quiz", __name__)
+
+
+def _mode(value: str | None) -> Mode:
+    try:
+        return Mode(value or Mode.PRACTICE.value)
+    except ValueError:
+        raise InvalidInput("Choose practice or exam mode.") from None
+
+
+@bp.post("/lessons/<lesson_id>/attempts")
+def start(lesson_id: str) -> ResponseReturnValue:
+    catalog.lesson(lesson_id)  # a 404 for an unknown lesson before a guest is created
+    user = ensure_learner()
+    attempt = attempts.start_lesson_attempt(user, lesson_id, _mode(request.form.get("mode")))
+    return redirect(url_for(".question", attempt_id=attempt.id, position=1))
+
+
+@bp.route("/drill", methods=["GET", "POST"])
+def drill() -> ResponseReturnValue:
+    lessons = [lesson for lesson in catalog.lessons() if lesson.questions]
+    values: dict[str, Any] = {
+        "lessons": {lesson.id for lesson in lessons},
+        "count": attempts.DEFAULT_QUESTIONS,
+        "minutes": attempts.DEFAULT_DRILL_MINUTES,
+        "mode": Mode.EXAM.value,
+    }
+    error = None
+    if request.method == "POST":
+        form = request.form
+        values = {
+            "lessons": set(form.getlist("lesson")),
+            "count": form.get("count", ""),
+            "minutes": form.get("minutes", ""),
+            "mode": form.get("mode", Mode.EXAM.value),
+        }
+        try:
+            options = DrillOptions(
+                lesson_ids=sorted(values["lessons"]),
+                count=_integer(values["count"], "the number of questions"),
+                minutes=_integer(values["minutes"] or "0", "the time limit"),
+                mode=_mode(values["mode"]),
+            )
+            if not options.lesson_ids:
+                raise InvalidInput("Choose at least one lesson.")
+            user = ensure_learner()
+            attempt = attempts.start_drill(user, options)
+        except InvalidInput as exc:
+            error = exc.message
+        else:
+            return redirect(url_for(".question", attempt_id=attempt.id, position=1))
+    return render_template(
+        "quiz/drill.html",
+        lessons=lessons,
+        values=values,
+        error=error,
+        max_questions=attempts.MAX_QUESTIONS,
+        min_questions=attempts.MIN_DRILL_QUESTIONS,
+        max_minutes=attempts.MAX_DRILL_MINUTES,
+    ), (422 if error else 200)
+
+
+def _integer(text: str, what: str) -> int:
+    if not text.strip().isdigit():
+        raise InvalidInput(f"Enter a whole number for {what}.")
+    return int(text)
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def resume(attempt_id: int) -> ResponseReturnValue:
+    attempt = attempts.get_attempt(current_user, attempt_id)
+    if attempt.finished:
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    return redirect(url_for(".question", attempt_id=attempt.id, position=attempt.position))
+
+
+@bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["GET", "POST"])
+@login_required
+@limit_from_config("ANSWER_RATE_LIMIT", per_user=True)
+def question(attempt_id: int, position: int) -> ResponseReturnValue:
+    view = attempts.show_question(current_user, attempt_id, position)
+    if request.method == "GET":
+        values = form_values(view.public["kind"], view.latest.raw if view.latest else None)
+        return _question_page(view, values)
+    if view.attempt.finished:
+        flash("This attempt is finished: here is its review.", "info")
+        return redirect(url_for(".review", attempt_id=attempt_id))
+    kind = view.public["kind"]
+    choice_ids = [c["id"] for c in view.public["choices"]]
+    try:
+        response = response_from_form(kind, choice_ids, request.form)
+        submission = attempts.submit_answer(current_user, attempt_id, position, response)
+    except InvalidInput as exc:
+        return _question_page(view, _submitted_values(kind, choice_ids), error=exc.message), 422
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".question", attempt_id=attempt_id, position=position))
+    attempt = submission.view.attempt
+    if attempt.mode is Mode.PRACTICE:
+        return redirect(
+            url_for(".question", attempt_id=attempt_id, position=position, _anchor="feedback")
+        )
+    flash(f"Answer to question {position} saved.", "success")
+    following = position + 1 if position < attempt.question_count else position
+    return redirect(url_for(".question", attempt_id=attempt_id, position=following))
+
+
+def _submitted_values(kind: str, choice_ids: list[str]) -> dict[str, Any]:
+    form = request.form
+    if kind == "ordering":
+        return {"ranks": {i: form.get(f"rank-{i}", "") for i in choice_ids}}
+    if kind == "numeric":
+        return {"answer": form.get("answer", "")}
+    return {"choice": set(form.getlist("choice"))}
+
+
+def _question_page(
+    view: QuestionView, values: dict[str, Any], error: str | None = None
+) -> ResponseReturnValue:
+    attempt = view.attempt
+    return render_template(
+        "quiz/question.html",
+        view=view,
+        attempt=attempt,
+        title=attempts.attempt_title(attempt),
+        figures=question_figures(view),
+        values=values,
+        error=error,
+        answered=sum(1 for q in attempt.questions if q.answered),
+        deadline=attempt.deadline(),
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/questions/<int:position>/hint")
+@login_required
+def hint(attempt_id: int, position: int) -> ResponseReturnValue:
+    attempts.reveal_hint(current_user, attempt_id, position)
+    return redirect(url_for(".question", attempt_id=attempt_id, position=position, _anchor="hints"))
+
+
+@bp.post("/attempts/<int:attempt_id>/finish")
+@login_required
+def finish(attempt_id: int) -> ResponseReturnValue:
+    attempts.finish(current_user, attempt_id)
+    return redirect(url_for(".review", attempt_id=attempt_id))
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int) -> ResponseReturnValue:
+    attempt = attempts.get_attempt(current_user, attempt_id)
+    if not attempt.finished:
+        flash("Finish the attempt to open its review.", "info")
+        return redirect(url_for(".question", attempt_id=attempt.id, position=attempt.position))
+    views = attempts.review(current_user, attempt_id)
+    return render_template(
+        "quiz/review.html",
+        attempt=attempt,
+        title=attempts.attempt_title(attempt),
+        items=[(view, question_figures(view)) for view in views],
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/questions/<int:position>/retry")
+@login_required
+def retry(attempt_id: int, position: int) -> ResponseReturnValue:
+    attempt = attempts.start_retry(current_user, attempt_id, position)
+    return redirect(url_for(".question", attempt_id=attempt.id, position=1))

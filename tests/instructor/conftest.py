@@ -1,0 +1,48 @@
+"""Instructor tests use the web fixture lessons, an instructor account and small reports."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.instructor.helpers import INSTRUCTOR, make_user
+from tests.web.helpers import configure, login
+
+# Tests that wait for a report use few seeds; one test checks the default hundred.
+REPORT_SEEDS = 6
+
+
+@pytest.fixture(scope="session")
+def figure_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("figures")
+
+
+@pytest.fixture
+def app(app: Flask, figure_cache: Path, tmp_path: Path) -> Flask:
+    configure(app, figure_cache)
+    app.config.update(
+        TEMPLATE_REPORT_DIR=str(tmp_path / "reports"), TEMPLATE_REPORT_SEEDS=REPORT_SEEDS
+    )
+    return app
+
+
+@pytest.fixture
+def instructor(app: Flask, client: FlaskClient) -> FlaskClient:
+    """The test client, logged in as an instructor."""
+    make_user(app, INSTRUCTOR, instructor=True)
+    login(client, INSTRUCTOR)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _reports_finish() -> Iterator[None]:
+    """A preview starts a report in a thread; let it end before the test's folders go."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name.startswith("report-"):
+            thread.join(timeout=120)

@@ -1,0 +1,229 @@
+"""Every number the lesson "Exploding gradients" states, recomputed.
+
+Each test finds the number in content/04-exploding-gradients.md (so editing a digit there fails
+the suite) and recomputes it with the engine (quizsvc.sim), its theory module, or torch.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import torch
+
+from quizsvc.sim import SimConfig, simulate, theory
+
+LESSON = Path(__file__).resolve().parents[2] / "content" / "04-exploding-gradients.md"
+TEXT = LESSON.read_text(encoding="utf-8")
+FLAT = re.sub(r"\s+", " ", TEXT)  # prose with line breaks folded, for matching sentences
+NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread() -> Iterator[None]:
+    """Small simulations run fastest, and most predictably on a shared machine, on one thread."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def grab(pattern: str) -> tuple[str, ...]:
+    """The groups of the one match of ``pattern`` in the lesson (fails on none or several)."""
+    matches = list(re.finditer(pattern, FLAT))
+    assert len(matches) == 1, f"expected one match of {pattern!r}, found {len(matches)}"
+    return matches[0].groups()
+
+
+def find(template: str) -> tuple[str, ...]:
+    """Like `grab`, but ``template`` is literal lesson text with ``@`` for each number."""
+    return grab(NUM.join(re.escape(part) for part in template.split("@")))
+
+
+def agrees(stated: str, value: float) -> bool:
+    """``stated`` is ``value`` rounded to the decimals it shows (thousands commas allowed)."""
+    stated = stated.replace(",", "")
+    decimals = len(stated.split(".")[1]) if "." in stated else 0
+    return abs(float(stated) - value) <= 0.5 * 10.0**-decimals * (1 + 1e-9)
+
+
+def agrees_sci(mantissa: str, exponent: str, value: float) -> bool:
+    """``mantissa x 10^exponent`` is ``value`` rounded to the mantissa's decimals."""
+    return agrees(mantissa, value / 10.0 ** int(exponent))
+
+
+def check(stated: tuple[str, ...], values: list[float]) -> None:
+    assert len(stated) == len(values)
+    for s, v in zip(stated, values, strict=True):
+        assert agrees(s, v), f"the lesson states {s}, the computation gives {v:.6g}"
+
+
+def chain_growth(factor: float, steps: int) -> float:
+    """Growth of the gradient over ``steps`` matrices of a linear chain with singular values
+    ``factor`` (an orthogonal init scaled by ``factor``), measured by the engine in float64."""
+    cfg = SimConfig(
+        depth=steps + 1,
+        width=8,
+        batch=4,
+        activation="linear",
+        init="orthogonal",
+        gain=factor,
+        bias=False,
+        dtype="float64",
+    )
+    grads = simulate(cfg).metric("output_grad_norm")
+    return grads[0] / grads[-1]
+
+
+def test_twenty_percent_per_layer_over_49_layers() -> None:
+    pct, total, layers = grab(
+        rf"grows by {NUM} % per layer is about {NUM} times larger after {NUM} layers"
+    )
+    assert (pct, layers) == ("20", "49")
+    check((total,), [chain_growth(1.2, 49)])
+
+
+def test_worked_example_tanh_weight_scale_2() -> None:
+    sigma_w2 = 4.0
+    q_star = theory.q_fixed_point("tanh", sigma_w2, 0.0)
+    d2 = theory.chi("tanh", q_star, 1.0)  # E[phi'(z)^2] at the fixed point
+    chi = theory.chi("tanh", q_star, sigma_w2)
+    check(grab(rf"which is \$q\^\* \\approx {NUM}\$"), [q_star])
+    check(grab(rf"standard deviation of about {NUM} and many units"), [math.sqrt(q_star)])
+    check(grab(rf"\\mathbb{{E}}\[\\phi'\(z\)\^2\] \\approx {NUM}\$"), [d2])
+    four, d2_again, chi_s, root = grab(
+        rf"\\chi = {NUM} \\times {NUM} \\approx {NUM}, \\qquad \\sqrt{{\\chi}} \\approx {NUM}"
+    )
+    assert four == "4"
+    check((d2_again, chi_s, root), [d2, chi, math.sqrt(chi)])
+    check(grab(rf"\\chi\^{{29/2}} \\approx {NUM}\$"), [chi ** (29 / 2)])
+
+
+def test_worked_example_matches_a_wide_network() -> None:
+    """The engine's measured per-layer factor of dL/dh in the bulk of a wide network."""
+    cfg = SimConfig(
+        depth=16,
+        width=512,
+        batch=64,
+        activation="tanh",
+        init="xavier_normal",
+        gain=2.0,
+        bias=False,
+    )
+    grads = simulate(cfg).metric("output_grad_norm")
+    per_layer = (grads[3] / grads[13]) ** (1 / 10)
+    (root,) = grab(rf"\\sqrt{{\\chi}} \\approx {NUM} \\text{{ per layer}}")
+    assert abs(per_layer - float(root)) < 0.03
+
+
+def test_float_limits() -> None:
+    mantissa, exponent = grab(rf"about \${NUM} \\times 10\^{{{NUM}}}\$ in float32 and")
+    assert agrees_sci(mantissa, exponent, torch.finfo(torch.float32).max)
+    (half,) = grab(rf"and {NUM} in float16")
+    check((half,), [torch.finfo(torch.float16).max])
+    (again,) = grab(rf"its {NUM} ceiling is why")
+    check((again,), [torch.finfo(torch.float16).max])
+    (double,) = grab(rf"to about \$10\^{{{NUM}}}\$, but an exponential")
+    assert int(double) == math.floor(math.log10(torch.finfo(torch.float64).max))
+    (single,) = grab(rf"overflow threshold from about \$10\^{{{NUM}}}\$")
+    assert int(single) == math.floor(math.log10(torch.finfo(torch.float32).max))
+
+
+def test_nan_rules() -> None:
+    inf = torch.tensor(math.inf)
+    assert torch.isnan(inf - inf) and torch.isnan(0 * inf) and torch.isnan(inf / inf)
+    nan = torch.tensor(math.nan)
+    assert not bool(nan > 1e6) and not bool(nan == nan)
+    assert "$\\infty - \\infty$, $0 \\times \\infty$ and $\\infty / \\infty$ are all `nan`" in FLAT
+
+
+def test_recurrent_factor_per_step() -> None:
+    factor, hundred, steps = grab(
+        rf"A factor of {NUM} per step gives about {NUM} after {NUM} steps"
+    )
+    assert factor == "1.1" and steps == "100"
+    check((hundred,), [chain_growth(1.1, 100)])
+    mantissa, exponent, long_steps = grab(
+        rf"and about \${NUM} \\times 10\^{{{NUM}}}\$ after {NUM} steps, beyond float32's range"
+    )
+    assert long_steps == "1,000"
+    value = 1.1**1000
+    assert agrees_sci(mantissa, exponent, value)
+    assert value > torch.finfo(torch.float32).max
+    assert torch.isinf(torch.tensor(1.1, dtype=torch.float32) ** 1000)
+
+
+def test_derivative_bounds_in_pascanu_condition() -> None:
+    tanh, sigmoid = grab(rf"\(\$\\gamma = {NUM}\$ for tanh, \$1/{NUM}\$ for the sigmoid\)")
+    assert float(tanh) == theory.derivative_bound("tanh")
+    assert 1 / float(sigmoid) == theory.derivative_bound("sigmoid")
+
+
+def _tanh_ratio(gain: float, seed: int) -> float:
+    cfg = SimConfig(
+        depth=30,
+        width=128,
+        batch=128,
+        activation="tanh",
+        init="xavier_normal",
+        gain=gain,
+        bias=False,
+        seed=seed,
+    )
+    norms = simulate(cfg).metric("output_grad_norm")
+    return norms[0] / norms[-1]
+
+
+def test_phase_figure_caption() -> None:
+    """Weight scale 1 changes by a small factor, weight scale 2 grows towards the input."""
+    assert "gain: 1.0, bias: false" in FLAT and "gain: 2.0, bias: false" in FLAT
+    assert "by a small factor over all 30 layers" in FLAT
+    for seed in (0, 1):
+        assert 1 / 5 < _tanh_ratio(1.0, seed) < 5
+        assert _tanh_ratio(2.0, seed) > 50
+
+
+def test_training_figure_caption() -> None:
+    """The live training trace climbs by many orders of magnitude and ends non-finite."""
+    block = re.search(r"id: eg-training-blowup.*?run: \{(.*?)\}", TEXT, re.S)
+    assert block is not None
+    fields = dict(part.split(": ") for part in block.group(1).split(", "))
+    cfg = SimConfig(
+        depth=int(fields["depth"]),
+        width=int(fields["width"]),
+        batch=int(fields["batch"]),
+        activation=fields["activation"],
+        init=fields["init"],
+        gain=float(fields["gain"]),
+        optimizer=fields["optimizer"],
+        lr=float(fields["lr"]),
+        momentum=float(fields["momentum"]),
+        steps=int(fields["steps"]),
+    )
+    for seed in (0, 1):
+        result = simulate(cfg.replace(seed=seed))
+        assert result.diverged_at is not None
+        finite = [s.total_grad_norm for s in result.steps if math.isfinite(s.total_grad_norm)]
+        assert max(finite) / finite[0] > 1e6
+
+
+def test_homogeneous_weight_gradients_stay_roughly_flat() -> None:
+    """ReLU 1.5 times He: output gradients explode, weight gradients change by a small factor."""
+    assert "of weight-gradient norms stays roughly flat while every entry is enormous" in FLAT
+    cfg = SimConfig(
+        depth=20,
+        width=64,
+        batch=64,
+        activation="relu",
+        init="kaiming_normal",
+        gain=1.5 * math.sqrt(2),
+        bias=False,
+    )
+    result = simulate(cfg)
+    out = result.metric("output_grad_norm")
+    weight = result.metric("weight_grad_norm")
+    assert out[0] / out[-1] > 1000
+    assert 0.1 < weight[0] / weight[-1] < 10

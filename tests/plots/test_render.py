@@ -1,0 +1,201 @@
+"""Figures: every kind renders, deterministically, labelled, and keeps hidden quantities out."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from functools import cache
+from typing import Any
+
+import pytest
+
+from quizsvc.plots import FIGURE_KINDS, FigureError, Rendered, check_figure, render
+from quizsvc.plots.style import number
+from quizsvc.plots.text import config_labels
+from quizsvc.sim import SimConfig, SimResult, simulate
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@cache
+def sim(**fields: Any) -> SimResult:
+    base = {"depth": 6, "width": 32, "batch": 16}
+    return simulate(SimConfig.from_dict({**base, **fields}))
+
+
+def trained() -> SimResult:
+    return sim(steps=12, record_every=3, lr=0.05, clip_norm=0.5, activation="tanh")
+
+
+CASES: dict[str, tuple[str, list[SimResult], dict[str, Any]]] = {}
+
+
+def cases() -> dict[str, tuple[str, list[SimResult], dict[str, Any]]]:
+    if not CASES:
+        CASES.update(
+            {
+                "grad_norms": (
+                    "grad_norms",
+                    [
+                        sim(activation="tanh", seeds=3),
+                        sim(activation="relu", init="kaiming_normal"),
+                    ],
+                    {},
+                ),
+                "grad_norms_theory": (
+                    "grad_norms",
+                    [sim(activation="tanh", init="xavier_normal")],
+                    {"theory": True, "metric": "output_grad_norm"},
+                ),
+                "activations": ("activations", [sim(activation="sigmoid")], {}),
+                "training": ("training", [trained()], {}),
+                "activation_fn": ("activation_fn", [], {"activation": "gelu"}),
+                "update_ratio": ("update_ratio", [trained()], {}),
+            }
+        )
+    return CASES
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["grad_norms", "grad_norms_theory", "activations", "training", "activation_fn", "update_ratio"],
+)
+def test_every_kind_renders_labelled_deterministic_svg_and_png(case: str) -> None:
+    kind, sims, options = cases()[case]
+    first = render(kind, sims, **options)
+    assert first == render(kind, sims, **options)
+    assert first.mime == "image/svg+xml" and first.alt
+    root = ET.fromstring(first.data)
+    assert root.get("role") == "img"
+    children = list(root)
+    assert children[0].tag == f"{SVG}title" and children[0].text
+    assert children[1].tag == f"{SVG}desc" and children[1].text == first.alt
+    assert root.get("width") == "460.8pt"  # 6.4 in: ~614 px in a browser
+    sizes = [float(s) for s in re.findall(rb"font-size: ([0-9.]+)px", first.data)]
+    assert sizes and min(sizes) >= 9
+    assert len(root.findall(f".//{SVG}text")) >= 4  # axis labels and ticks are text
+    png = render(kind, sims, fmt="png", **options)
+    assert png.mime == "image/png" and png.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert png == render(kind, sims, fmt="png", **options)
+
+
+def test_output_does_not_depend_on_the_callers_matplotlib_settings() -> None:
+    import matplotlib
+
+    kind, sims, options = cases()["grad_norms"]
+    plain = render(kind, sims, **options)
+    with matplotlib.rc_context({"lines.linewidth": 7, "font.size": 30, "svg.hashsalt": None}):
+        assert render(kind, sims, **options) == plain
+
+
+def _texts(figure: Rendered) -> str:
+    root = ET.fromstring(figure.data)
+    return " ".join(
+        t.text or "" for t in root.iter() if t.tag in (f"{SVG}text", f"{SVG}title", f"{SVG}desc")
+    )
+
+
+def test_hide_keeps_the_answer_out_of_alt_text_title_desc_and_labels() -> None:
+    result = sim(activation="sigmoid")
+    value = number(result.layers[0].weight_grad_norm)
+    shown = render("grad_norms", [result])
+    assert value in shown.alt and "sigmoid" in shown.alt
+    hidden = render("grad_norms", [result], hide={"weight_grad_norm", "activation"})
+    assert value not in hidden.alt and value not in _texts(hidden)
+    assert "sigmoid" not in hidden.alt and "sigmoid" not in _texts(hidden)
+    assert "times the top layer" not in hidden.alt
+
+
+def test_hide_removes_on_figure_annotations() -> None:
+    result = sim(activation="tanh", init="normal", init_std=1.0)
+    percent = f"{100 * result.layers[0].saturation:.0f} %"
+    assert percent in _texts(render("activations", [result]))
+    hidden = render("activations", [result], hide={"saturation"})
+    assert render("activations", [result], hide="saturation") == hidden  # one name, not letters
+    assert percent not in hidden.alt and "saturated" not in _texts(hidden)
+    fn = render("activation_fn", [], activation="tanh", hide={"activation"})
+    assert "tanh" not in fn.alt and "tanh" not in _texts(fn)
+    run = trained()
+    text = _texts(render("training", [run], hide={"clip_norm", "loss"}))
+    assert "0.5" not in text.replace(number(run.steps[0].total_grad_norm), "")
+
+
+def test_non_finite_runs_are_drawn_and_marked() -> None:
+    blown = sim(steps=50, lr=10.0, init="kaiming_normal")
+    assert blown.diverged_at is not None
+    figure = render("training", [blown])
+    assert f"non-finite at step {blown.diverged_at}" in _texts(figure)
+    assert "non-finite" in figure.alt
+    hidden = render("training", [blown], hide={"diverged_at"})
+    assert f"step {blown.diverged_at}" not in _texts(hidden)
+    overflow = sim(depth=40, activation="relu", init="normal", init_std=2.5)
+    render("grad_norms", [overflow])
+    render("activations", [overflow])
+    never = sim(depth=40, activation="relu", init="normal", init_std=2.5, steps=3)
+    assert never.diverged_at == 0 and never.update_ratio == {}
+    assert "No update was made" in render("update_ratio", [never]).alt
+
+
+def test_theory_overlay_refuses_configs_it_cannot_predict() -> None:
+    zero = sim(init="normal", init_std=0.0)
+    problem = check_figure("grad_norms", [zero], theory=True, metric="output_grad_norm")
+    assert problem is not None and "no gradient" in problem
+
+
+@pytest.mark.parametrize(
+    ("kind", "sims", "kwargs", "message"),
+    [
+        ("grad_norm", "one", {}, "did you mean 'grad_norms'"),
+        ("grad_norms", "none", {}, "grad_norms draws 1 to 8 simulation(s), got 0"),
+        ("activations", "two", {}, "activations draws 1 simulation(s), got 2"),
+        ("training", "one", {}, "needs a training run"),
+        ("update_ratio", "one", {}, "needs a training run"),
+        ("grad_norms", "one", {"metric": "loss"}, "allowed one of weight_grad_norm"),
+        ("grad_norms", "one", {"colour": "red"}, "unknown grad_norms option 'colour'"),
+        ("grad_norms", "one", {"hide": ["weight_grad_nrom"]}, "did you mean 'weight_grad_norm'"),
+        ("grad_norms", "one", {"labels": ["a", "b"]}, "2 labels for 1 simulations"),
+        ("grad_norms", "one", {"theory": True}, "metric: output_grad_norm"),
+        ("activations", "one", {"theory": True}, "grad_norms only"),
+        ("activation_fn", "none", {}, "needs the option activation"),
+        ("activation_fn", "none", {"activation": "rleu"}, "allowed one of linear"),
+        ("activations", "one", {"max_layers": 1}, "an integer 2..24"),
+    ],
+)
+def test_check_figure_explains_what_is_wrong(
+    kind: str, sims: str, kwargs: dict[str, Any], message: str
+) -> None:
+    results = {"none": [], "one": [sim()], "two": [sim(), sim(seed=1)]}[sims]
+    problem = check_figure(kind, results, **kwargs)
+    assert problem is not None and message in problem
+    assert check_figure(kind, [r.config for r in results], **kwargs) == problem
+    with pytest.raises(FigureError, match=re.escape(message)):
+        render(kind, results, **kwargs)
+
+
+def test_theory_is_refused_for_batch_norm_and_unknown_formats() -> None:
+    bn = sim(norm="batch")
+    assert "batch norm" in (
+        check_figure("grad_norms", [bn], theory=True, metric="output_grad_norm") or ""
+    )
+    with pytest.raises(FigureError, match="unknown format"):
+        render("grad_norms", [sim()], fmt="jpg")
+
+
+def test_figure_kinds_describe_themselves() -> None:
+    assert {"grad_norms", "activations", "training", "activation_fn", "update_ratio"} <= set(
+        FIGURE_KINDS
+    )
+    for spec in FIGURE_KINDS.values():
+        assert spec.description and spec.requires
+
+
+def test_automatic_labels_name_what_differs_and_respect_hide() -> None:
+    a, b = SimConfig(activation="tanh"), SimConfig(activation="relu")
+    assert config_labels([a, b], frozenset()) == ["tanh", "relu"]
+    assert config_labels([a, b], frozenset({"activation"})) == ["network A", "network B"]
+    assert config_labels([a], frozenset({"init"})) == ["tanh, depth 10"]
+    c = SimConfig(residual=True, residual_scale=0.5, norm="layer", width=(64,) * 10)
+    assert config_labels([SimConfig(), c], frozenset()) == [
+        "no norm, no residual",
+        "layer norm, residual x0.5",
+    ]

@@ -1,0 +1,44 @@
+"""The progress figures: drawn with the plots pipeline, deterministic, described in words."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from quizsvc.progress import charts
+from quizsvc.progress.queries import DayActivity
+
+START = date(2026, 3, 2)
+
+
+def history(days: int, every: int = 1) -> list[DayActivity]:
+    return [
+        DayActivity(START + timedelta(days=i), 4, 4 * (0.4 + 0.5 * i / days), 2)
+        for i in range(0, days, every)
+    ]
+
+
+def test_the_accuracy_figure_is_an_svg_described_by_its_data() -> None:
+    figure = charts.accuracy_figure(history(30))
+    assert figure.mime == "image/svg+xml"
+    svg = figure.data.decode()
+    assert 'role="img"' in svg and "<title>Accuracy over time</title>" in svg
+    assert figure.alt.startswith("Accuracy over time: 120 answers in 30 days between 02 Mar 2026")
+    assert "Mean score 40 % in the first day" in figure.alt
+    assert charts.accuracy_figure(history(30)).data == figure.data  # deterministic
+
+
+def test_a_long_history_is_drawn_by_week() -> None:
+    figure = charts.accuracy_figure(history(300, every=2))
+    assert "answers in 43 weeks" in figure.alt
+
+
+def test_the_mastery_figure_shows_the_answers_and_the_fading() -> None:
+    at = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    points = [(at, 0.55), (at + timedelta(hours=1), 0.68), (at + timedelta(days=2), 0.8)]
+    fade = [(at + timedelta(days=d), 0.8 * 0.98**d) for d in range(3, 10)]
+    figure = charts.mastery_figure("Read norms", points, fade)
+    assert figure.alt == (
+        "Mastery of “Read norms” after each of 3 answers: from 55 % after the first to 80 % "
+        "after the last; 67 % today."
+    )
+    assert "mastered ≥ 85%" in figure.data.decode()
