@@ -46,7 +46,7 @@ format: setup
 bench: setup
 	$(BIN)/python bench/sim.py
 	$(BIN)/python bench/variants.py
-	$(BIN)/python bench/http.py
+	$(BIN)/python bench/http_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -4,7 +4,7 @@
 
 Seeds one learner with `--answers` practice answers spread over eight months (stored the way
 the quiz stores them, then counted by `quizsvc.progress.tracking.record`), starts gunicorn on
-this machine with the app of bench/http.py (quizsvc plus a bare Flask route at /bare), logs in
+this machine with the app of bench/http_load.py (quizsvc plus a bare Flask route at /bare), logs in
 and measures the dashboard, the Review page and an objective's evidence page, each as a ratio
 to the bare route served in the same run. The accuracy figure is cached by its data, so the
 dashboard is measured warm; its cold cost (drawing the figure) is timed in this process against
@@ -14,7 +14,6 @@ a floor figure, an empty plot saved through the same pipeline.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import random
 import re
@@ -29,25 +28,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import http_load as hb  # bench/http_load.py: the load client and gunicorn helpers
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 EMAIL = "bench-progress@example.org"
 PASSWORD = "bench-password"
 PER_ATTEMPT = 10
 DAYS = 240
-
-
-def _http_bench() -> Any:
-    """bench/http.py's client and server helpers (loaded by path: its name shadows `http`)."""
-    spec = importlib.util.spec_from_file_location("quizsvc_bench_http", HERE / "http.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # the client processes unpickle its functions by name
-    spec.loader.exec_module(module)
-    return module
-
-
-hb = _http_bench()
 
 
 # --- the learner ------------------------------------------------------------------------------
@@ -207,7 +195,7 @@ def main() -> None:
     log = (workdir / "gunicorn.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py"),
-         "--bind", f"{hb.HOST}:{port}", "--access-logfile", "/dev/null", "bench.http:wsgi()"],
+         "--bind", f"{hb.HOST}:{port}", "--access-logfile", "/dev/null", "bench.http_load:wsgi()"],
         cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:

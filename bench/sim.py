@@ -15,28 +15,20 @@ budget is lifted for the run: the grid includes configurations the service would
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import argparse
+import io
+import itertools
+import time
+from collections.abc import Callable
 
-# Run as a script, bench/ comes first on sys.path, where bench/http.py would shadow the
-# standard library's http package (which torch imports): drop it before importing anything.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+import matplotlib
+import torch
+from matplotlib.figure import Figure
 
-import argparse  # noqa: E402
-import io  # noqa: E402
-import itertools  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-
-import matplotlib  # noqa: E402
-import torch  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from quizsvc.plots import render  # noqa: E402
-from quizsvc.plots.style import RC, render_lock  # noqa: E402
-from quizsvc.sim import SimConfig, SimResult, simulate  # noqa: E402
-from quizsvc.sim import config as sim_config  # noqa: E402
+from quizsvc.plots import render
+from quizsvc.plots.style import RC, render_lock
+from quizsvc.sim import SimConfig, SimResult, simulate
+from quizsvc.sim import config as sim_config
 
 DEPTHS = (10, 50, 200)
 WIDTHS = (64, 256, 1024)

@@ -22,25 +22,19 @@ Then a whole 10-question attempt (10 templates, new seeds, cold cache, figures d
 
 from __future__ import annotations
 
+import argparse
+import random
+import statistics
 import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path, where bench/http.py would shadow the
-# standard library's `http` (which torch imports): replace it with the repository root.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+import torch
 
-import argparse  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-
-import torch  # noqa: E402
-
-from quizsvc.content import QuestionTemplate, load_catalog  # noqa: E402
-from quizsvc.quiz import SIM_CACHE, generate, render_variant_figure  # noqa: E402
+from quizsvc.content import QuestionTemplate, load_catalog
+from quizsvc.quiz import SIM_CACHE, generate, render_variant_figure
 
 GOAL = 0.10
 ATTEMPT_QUESTIONS = 10

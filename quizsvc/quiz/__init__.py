@@ -7,7 +7,7 @@ in the learner's order. Malformed responses raise :class:`AnswerError`.
 
 from quizsvc.quiz.figures import render_live_figure, render_variant_figure
 from quizsvc.quiz.generate import VariantError, generate
-from quizsvc.quiz.grading import Grade, grade
+from quizsvc.quiz.grading import Grade, correct_answer_html, grade
 from quizsvc.quiz.numbers import AnswerError, parse_number
 from quizsvc.quiz.simcache import SIM_CACHE, SimCache
 from quizsvc.quiz.tolerance import within
@@ -20,6 +20,7 @@ __all__ = [
     "SimCache",
     "Variant",
     "VariantError",
+    "correct_answer_html",
     "generate",
     "grade",
     "parse_number",

@@ -30,6 +30,17 @@ class Grade:
     correct_answer_html: str
 
 
+def correct_answer_html(variant: Variant) -> str:
+    """The answer key as a learner reads it; the one wording for graded and unanswered alike."""
+    key = variant.answer_key
+    if variant.kind == "numeric":
+        return f"<p>{html.escape(key['display'])} ({describe(key['tolerance'])})</p>"
+    if variant.kind == "ordering":
+        items = "".join(f"<li>{c}</li>" for c in _ordered_html(variant, key["order"]))
+        return f"<ol>{items}</ol>"
+    return _html_of(variant, key["correct"])
+
+
 def grade(variant: Variant, response: Any) -> Grade:
     """Grade ``response`` (see the module doc of :mod:`quizsvc.quiz` for its shape per kind)."""
     return _GRADERS[variant.kind](variant, response)
@@ -38,7 +49,7 @@ def grade(variant: Variant, response: Any) -> Grade:
 def _grade_numeric(variant: Variant, response: Any) -> Grade:
     x = parse_number(response)
     key = variant.answer_key
-    correct_html = f"<p>{html.escape(key['display'])} ({describe(key['tolerance'])})</p>"
+    correct_html = correct_answer_html(variant)
     if within(x, key["value"], key["tolerance"]):
         return Grade(1.0, True, CORRECT_HTML, x, correct_html)
     for misconception in key["misconceptions"]:
@@ -68,7 +79,7 @@ def _grade_single(variant: Variant, response: Any) -> Grade:
     key = variant.answer_key
     correct = choice in key["correct"]
     feedback = key["feedback"].get(choice) or (CORRECT_HTML if correct else "<p>Not this one.</p>")
-    return Grade(float(correct), correct, feedback, choice, _html_of(variant, key["correct"]))
+    return Grade(float(correct), correct, feedback, choice, correct_answer_html(variant))
 
 
 def _id_list(variant: Variant, response: Any, what: str) -> list[str]:
@@ -102,7 +113,7 @@ def _grade_multiple(variant: Variant, response: Any) -> Grade:
             feedback = key["feedback"].get(cid, "")
             notes.append(f'<li class="{verdict[(picked, should)]}">{by_id[cid]}{feedback}</li>')
     feedback_html = f"<ul>{''.join(notes)}</ul>"
-    return Grade(score, correct, feedback_html, chosen, _html_of(variant, key["correct"]))
+    return Grade(score, correct, feedback_html, chosen, correct_answer_html(variant))
 
 
 def _grade_ordering(variant: Variant, response: Any) -> Grade:
@@ -124,10 +135,7 @@ def _grade_ordering(variant: Variant, response: Any) -> Grade:
         if correct
         else (f"<p>{good} of {len(pairs)} pairs are in the right order.</p>")
     )
-    answer = (
-        "<ol>" + "".join(f"<li>{c}</li>" for c in _ordered_html(variant, key["order"])) + "</ol>"
-    )
-    return Grade(score, correct, feedback, order, answer)
+    return Grade(score, correct, feedback, order, correct_answer_html(variant))
 
 
 def _ordered_html(variant: Variant, ids: Sequence[str]) -> list[str]:

@@ -331,17 +331,12 @@ def _view(
 
 
 def _correct_answer_html(variant: Variant, latest: Response | None) -> str:
-    """The grader's own wording when there is a response; for an unanswered question, the
-    key shown the same way the choices are."""
+    """The grader's wording stored with the response, else the key in the same words."""
     if latest is not None:
         return latest.correct_answer_html
-    key = variant.answer_key
-    if variant.kind == "numeric":
-        return f"<p>{escape(key['display'])}</p>"
-    choices = {c["id"]: c["html"] for c in variant.choices}
-    if variant.kind == "ordering":
-        return "<ol>" + "".join(f"<li>{choices[i]}</li>" for i in key["order"]) + "</ol>"
-    return "".join(choices[i] for i in key["correct"])
+    from quizsvc.quiz import correct_answer_html
+
+    return correct_answer_html(variant)
 
 
 def show_question(user: User, attempt_id: int, position: int) -> QuestionView:

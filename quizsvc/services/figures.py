@@ -87,7 +87,10 @@ def prepare_svg(data: bytes | str, alt: str, prefix: str) -> str:
         new_tag = new_tag[:-1] + ' role="img">'
     if "aria-label=" not in tag:
         new_tag = new_tag[:-1] + f' aria-label="{label}">'
-    return svg[: root.start()] + new_tag + f"<title>{label}</title>" + svg[root.end() :]
+    rest = svg[root.end() :]
+    # quizsvc.plots already opens its SVGs with <title>/<desc>; add one only where it is missing.
+    title = "" if rest.lstrip().startswith("<title") else f"<title>{label}</title>"
+    return svg[: root.start()] + new_tag + title + rest
 
 
 class FigureCache:
@@ -188,6 +191,16 @@ def get_figure_cache(app: Flask | None = None) -> FigureCache:
             EXTENSION_KEY, FigureCache(Path(directory), max_bytes=megabytes * 2**20)
         )
     return cache
+
+
+# Live figures are drawn from a rotating pool of seeds: each view may show a different
+# network, while every (figure, seed) pair is drawn once and then served from the cache.
+DEFAULT_LESSON_FIGURE_SEEDS = 8
+
+
+def lesson_figure_seeds() -> int:
+    """Size of the seed pool (config LESSON_FIGURE_SEEDS) shared by lesson pages and guides."""
+    return int(current_app.config.get("LESSON_FIGURE_SEEDS", DEFAULT_LESSON_FIGURE_SEEDS))
 
 
 def live_figure(lesson: Lesson, figure_id: str, seed: int) -> Figure:

@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app
 from markupsafe import Markup
 
 from quizsvc.progress import guide_content
@@ -36,7 +35,6 @@ logger = logging.getLogger("quizsvc.study_guides")
 LESSON_QUESTIONS = 6
 PERSONAL_QUESTIONS = 8
 PERSONAL_LESSONS = 3  # lessons whose key ideas a personal guide repeats
-LESSON_FIGURE_SEEDS = 8  # the lesson page's default pool (config LESSON_FIGURE_SEEDS)
 VARIANT_SEEDS = 8  # variants per template that guides choose from
 GENERATION_TRIES = 3
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -99,7 +97,7 @@ class PersonalGuide:
 def lesson_guide(lesson_id: str, rng: random.Random | None = None) -> LessonGuide:
     lesson = catalog.lesson(lesson_id)
     rng = rng or random.Random(secrets.randbits(64))
-    pool = int(current_app.config.get("LESSON_FIGURE_SEEDS", LESSON_FIGURE_SEEDS))
+    pool = figures.lesson_figure_seeds()
     seed = rng.randrange(pool)
     return LessonGuide(
         lesson=lesson,

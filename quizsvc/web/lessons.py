@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import random
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from quizsvc.services import attempts, catalog
+from quizsvc.services import attempts, catalog, figures
 from quizsvc.web.figures import lesson_html
 
 bp = Blueprint("lessons", __name__)
-
-# Live figures are drawn from a rotating pool of seeds: each view may show a different
-# network, while every (figure, seed) pair is drawn once and then served from the cache.
-DEFAULT_FIGURE_SEEDS = 8
 
 
 @bp.get("/lessons/<lesson_id>")
 def lesson(lesson_id: str) -> ResponseReturnValue:
     lesson = catalog.lesson(lesson_id)
-    pool = int(current_app.config.get("LESSON_FIGURE_SEEDS", DEFAULT_FIGURE_SEEDS))
+    pool = figures.lesson_figure_seeds()
     seed = request.args.get("draw", type=int)
     if seed is None or not 0 <= seed < pool:
         seed = random.randrange(pool)

@@ -8,57 +8,18 @@ with the engine (quizsvc.sim).
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import torch
-import yaml
 
 from quizsvc.sim import SimConfig, simulate
+from tests.lessons.stated import NUM, LessonText, check
 
-LESSON = Path(__file__).resolve().parents[2] / "content" / "09-clipping-and-regularization.md"
-TEXT = LESSON.read_text(encoding="utf-8")
-PROSE = re.sub(r"```(?:question|figure)\n.*?\n```", "", TEXT, flags=re.S)
-FLAT = re.sub(r"\s+", " ", PROSE)
-NUM = r"(-?\d+(?:\.\d+)?)"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    """Small simulations run fastest, and most predictably on a shared machine, on one thread."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-def grab(pattern: str) -> tuple[str, ...]:
-    """The groups of the one match of ``pattern`` in the prose (fails on none or several)."""
-    matches = list(re.finditer(pattern, FLAT))
-    assert len(matches) == 1, f"expected one match of {pattern!r}, found {len(matches)}"
-    return matches[0].groups()
-
-
-def agrees(stated: str, value: float) -> bool:
-    """``stated`` is ``value`` rounded to the decimals it shows."""
-    decimals = len(stated.split(".")[1]) if "." in stated else 0
-    return abs(float(stated) - value) <= 0.5 * 10.0**-decimals * (1 + 1e-9)
-
-
-def check(stated: tuple[str, ...], values: list[float]) -> None:
-    assert len(stated) == len(values)
-    for s, v in zip(stated, values, strict=True):
-        assert agrees(s, v), f"the lesson states {s}, the computation gives {v:.6g}"
-
-
-def figure(figure_id: str) -> dict:
-    for block in re.findall(r"```figure\n(.*?)\n```", TEXT, flags=re.S):
-        data = yaml.safe_load(block)
-        if data["id"] == figure_id:
-            return data
-    raise AssertionError(f"no figure {figure_id!r}")
+LESSON = LessonText("09-clipping-and-regularization.md", prose_only=True)
+TEXT = LESSON.text
+FLAT = LESSON.flat
+grab = LESSON.grab
+figure = LESSON.figure
 
 
 def angle_degrees(v: torch.Tensor) -> float:
@@ -253,3 +214,35 @@ def test_engine_weight_decay_raises_the_training_loss() -> None:
         free = simulate(SimConfig(**common, lr=0.05))
         decayed = simulate(SimConfig(**common, lr=0.05, weight_decay=lam))
         assert decayed.steps[-1].loss > free.steps[-1].loss
+
+
+def test_clip_grad_norm_scale_and_epsilon() -> None:
+    (exponent,) = grab(
+        r"it multiplies by \$c/\(\\lVert g\\rVert \+ 10\^\{(-\d+)\}\)\$ clamped at 1, so a "
+        r"clipped gradient ends a hair below \$c\$ and a gradient already shorter than \$c\$ is "
+        r"left alone\."
+    )
+    eps = 10.0 ** int(exponent)
+    c = 1.0
+    a = torch.nn.Parameter(torch.zeros(2, dtype=torch.float64))
+    b = torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
+    a.grad = torch.tensor([3.0, 0.0], dtype=torch.float64)
+    b.grad = torch.tensor([4.0], dtype=torch.float64)
+    total = torch.nn.utils.clip_grad_norm_([a, b], c)
+    assert float(total) == 5.0  # one global norm over all parameters, returned before clipping
+    scale = c / (5.0 + eps)
+    assert torch.equal(a.grad, torch.tensor([3.0 * scale, 0.0], dtype=torch.float64))
+    assert torch.equal(b.grad, torch.tensor([4.0 * scale], dtype=torch.float64))
+    after = math.hypot(float(a.grad[0]), float(b.grad[0]))
+    assert after < c and after == pytest.approx(c, abs=1e-6)
+    # below the threshold nothing changes
+    a.grad = torch.tensor([0.3, 0.0], dtype=torch.float64)
+    b.grad = torch.tensor([0.4], dtype=torch.float64)
+    torch.nn.utils.clip_grad_norm_([a, b], c)
+    assert torch.equal(b.grad, torch.tensor([0.4], dtype=torch.float64))
+
+
+def test_krogh_hertz_is_cited() -> None:
+    assert "(Krogh & Hertz, 1992)" in FLAT
+    reference = "Krogh, A. & Hertz, J. A. (1992). A simple weight decay can improve generalization."
+    assert reference in TEXT

@@ -9,58 +9,17 @@ a computation; the test checks that the lesson and the update_ratio figure use t
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import torch
-import yaml
 
 from quizsvc.plots import update_ratio
 from quizsvc.sim import SimConfig, simulate, theory
+from tests.lessons.stated import NUM, LessonText, check
 
-LESSON = Path(__file__).resolve().parents[2] / "content" / "10-diagnosing-training.md"
-TEXT = LESSON.read_text(encoding="utf-8")
-PROSE = re.sub(r"```(?:question|figure)\n.*?\n```", "", TEXT, flags=re.S)
-FLAT = re.sub(r"\s+", " ", PROSE)
-NUM = r"(-?\d+(?:\.\d+)?)"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    """Small simulations run fastest, and most predictably on a shared machine, on one thread."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-def grab(pattern: str) -> tuple[str, ...]:
-    """The groups of the one match of ``pattern`` in the prose (fails on none or several)."""
-    matches = list(re.finditer(pattern, FLAT))
-    assert len(matches) == 1, f"expected one match of {pattern!r}, found {len(matches)}"
-    return matches[0].groups()
-
-
-def agrees(stated: str, value: float) -> bool:
-    """``stated`` is ``value`` rounded to the decimals it shows."""
-    decimals = len(stated.split(".")[1]) if "." in stated else 0
-    return abs(float(stated) - value) <= 0.5 * 10.0**-decimals * (1 + 1e-9)
-
-
-def check(stated: tuple[str, ...], values: list[float]) -> None:
-    assert len(stated) == len(values)
-    for s, v in zip(stated, values, strict=True):
-        assert agrees(s, v), f"the lesson states {s}, the computation gives {v:.6g}"
-
-
-def figure(figure_id: str) -> dict:
-    for block in re.findall(r"```figure\n(.*?)\n```", TEXT, flags=re.S):
-        data = yaml.safe_load(block)
-        if data["id"] == figure_id:
-            return data
-    raise AssertionError(f"no figure {figure_id!r}")
+LESSON = LessonText("10-diagnosing-training.md", prose_only=True)
+FLAT = LESSON.flat
+grab = LESSON.grab
+figure = LESSON.figure
 
 
 def sigmoid_xavier(depth: int, width: int, seeds: int = 1) -> SimConfig:

@@ -6,37 +6,16 @@ the suite) and recomputes it with torch, the engine (quizsvc.sim) or its theory 
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 import torch
 
 from quizsvc.sim import SimConfig, network, simulate
+from tests.lessons.stated import NUM, LessonText, check
 
-LESSON = Path(__file__).resolve().parents[2] / "content" / "01-how-networks-learn.md"
-TEXT = LESSON.read_text(encoding="utf-8")
-FLAT = re.sub(r"\s+", " ", TEXT)  # prose with line breaks folded, for matching sentences
-NUM = r"(-?\d+(?:\.\d+)?)"
-
-
-def grab(pattern: str) -> tuple[str, ...]:
-    """The groups of the one match of ``pattern`` in the lesson (fails on none or several)."""
-    matches = list(re.finditer(pattern, FLAT))
-    assert len(matches) == 1, f"expected one match of {pattern!r}, found {len(matches)}"
-    return matches[0].groups()
-
-
-def agrees(stated: str, value: float) -> bool:
-    """``stated`` is ``value`` rounded to the decimals it shows."""
-    decimals = len(stated.split(".")[1]) if "." in stated else 0
-    return abs(float(stated) - value) <= 0.5 * 10.0**-decimals * (1 + 1e-9)
-
-
-def check(stated: tuple[str, ...], values: list[float]) -> None:
-    assert len(stated) == len(values)
-    for s, v in zip(stated, values, strict=True):
-        assert agrees(s, v), f"the lesson states {s}, the computation gives {v:.6g}"
+LESSON = LessonText("01-how-networks-learn.md")
+TEXT = LESSON.text
+FLAT = LESSON.flat
+grab = LESSON.grab
 
 
 class WorkedExample:
@@ -149,6 +128,19 @@ def test_adam_defaults_and_first_step() -> None:
     theta.grad = torch.tensor([1e-4, -3e-2, 2.0, -50.0, 7e3], dtype=torch.float64)
     opt.step()
     assert theta.detach().abs().tolist() == pytest.approx([1e-3] * 5, rel=1e-3)
+
+
+def test_adam_first_step_with_a_gradient_near_epsilon() -> None:
+    """The Adam question: a gradient of 1e-6 moves by 0.99 lr, a gradient of 10 by lr."""
+    assert "$a$ by $0.99 \\times 10^{-3}$ because of $\\epsilon$" in FLAT
+    assert "$\\epsilon = 10^{-8}$ is 1 % of $\\lvert g \\rvert$" in FLAT
+    theta = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([theta], lr=1e-3)
+    theta.grad = torch.tensor([1e-6, 10.0], dtype=torch.float64)
+    opt.step()
+    a, b = theta.detach().abs().tolist()
+    assert round(a / 1e-3, 2) == 0.99
+    assert b == pytest.approx(1e-3, rel=1e-6)
 
 
 def test_stability_limit_two_over_curvature() -> None:

@@ -9,31 +9,18 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 import pytest
 import torch
 
 from quizsvc.sim import SimConfig, simulate, theory
 from quizsvc.sim.activations import derivative
+from tests.lessons.stated import NUM, LessonText, agrees
 
-LESSON = Path(__file__).resolve().parents[2] / "content" / "02-saturation.md"
-TEXT = LESSON.read_text(encoding="utf-8")
-FLAT = re.sub(r"\s+", " ", TEXT)  # prose with line breaks folded, for matching sentences
-NUM = r"(-?\d+(?:\.\d+)?)"
-
-
-def grab(pattern: str) -> tuple[str, ...]:
-    """The groups of the one match of ``pattern`` in the lesson (fails on none or several)."""
-    matches = list(re.finditer(pattern, FLAT))
-    assert len(matches) == 1, f"expected one match of {pattern!r}, found {len(matches)}"
-    return matches[0].groups()
-
-
-def agrees(stated: str, value: float) -> bool:
-    """``stated`` is ``value`` rounded to the decimals it shows."""
-    decimals = len(stated.split(".")[1]) if "." in stated else 0
-    return abs(float(stated) - value) <= 0.5 * 10.0**-decimals * (1 + 1e-9)
+LESSON = LessonText("02-saturation.md")
+TEXT = LESSON.text
+FLAT = LESSON.flat
+grab = LESSON.grab
 
 
 def check(stated: tuple[str, ...] | str, value: float) -> None:

@@ -8,52 +8,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 import torch
 
 from quizsvc.sim import SimConfig, simulate, theory
+from tests.lessons.stated import NUM_COMMAS, LessonText, check
 
-LESSON = Path(__file__).resolve().parents[2] / "content" / "06-weight-initialization.md"
-TEXT = LESSON.read_text(encoding="utf-8")
-FLAT = re.sub(r"\s+", " ", TEXT)  # prose with line breaks folded, for matching sentences
-NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    """Small simulations run fastest, and most predictably on a shared machine, on one thread."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-def grab(pattern: str) -> tuple[str, ...]:
-    """The groups of the one match of ``pattern`` in the lesson (fails on none or several)."""
-    matches = list(re.finditer(pattern, FLAT))
-    assert len(matches) == 1, f"expected one match of {pattern!r}, found {len(matches)}"
-    return matches[0].groups()
-
-
-def find(template: str) -> tuple[str, ...]:
-    """Like `grab`, but ``template`` is literal lesson text with ``@`` for each number."""
-    return grab(NUM.join(re.escape(part) for part in template.split("@")))
-
-
-def agrees(stated: str, value: float) -> bool:
-    """``stated`` is ``value`` rounded to the decimals it shows (thousands commas allowed)."""
-    stated = stated.replace(",", "")
-    decimals = len(stated.split(".")[1]) if "." in stated else 0
-    return abs(float(stated) - value) <= 0.5 * 10.0**-decimals * (1 + 1e-9)
-
-
-def check(stated: tuple[str, ...], values: list[float]) -> None:
-    assert len(stated) == len(values)
-    for s, v in zip(stated, values, strict=True):
-        assert agrees(s, v), f"the lesson states {s}, the computation gives {v:.6g}"
+LESSON = LessonText("06-weight-initialization.md", number=NUM_COMMAS)
+FLAT = LESSON.flat
+grab = LESSON.grab
+find = LESSON.find
+NUM = NUM_COMMAS
 
 
 def fraction(text: str) -> float:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from quizsvc.quiz import AnswerError, Variant, grade, within
+from quizsvc.quiz import AnswerError, Variant, correct_answer_html, grade, within
 
 
 def make_variant(kind: str, choices: list[dict[str, Any]], key: dict[str, Any]) -> Variant:
@@ -196,3 +196,25 @@ def test_ordering_refuses_incomplete_orders() -> None:
 def test_within_is_symmetric_enough_for_choices(v: float, r: float) -> None:
     assume(v != 0)
     assert within(v, v, {"relative": r})
+
+
+def test_correct_answer_html_is_what_every_grade_shows() -> None:
+    single = choice_variant("single", 4, [2])
+    multiple = choice_variant("multiple", 4, [0, 3])
+    ordering = ordering_variant([3.0, 1.0, 2.0], "ascending")
+    number = numeric(0.25, {"relative": 0.05})
+    assert "<p>c</p>" in correct_answer_html(single) and "<p>a</p>" not in correct_answer_html(
+        single
+    )
+    assert "<p>a</p>" in correct_answer_html(multiple) and "<p>d</p>" in correct_answer_html(
+        multiple
+    )
+    assert correct_answer_html(ordering) == "<ol><li>b</li><li>c</li><li>a</li></ol>"
+    assert "0.25" in correct_answer_html(number)
+    for variant, response in [
+        (single, "a"),
+        (multiple, ["b"]),
+        (ordering, ["a", "b", "c"]),
+        (number, "7"),
+    ]:
+        assert grade(variant, response).correct_answer_html == correct_answer_html(variant)

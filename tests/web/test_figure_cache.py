@@ -40,6 +40,15 @@ def test_svg_is_made_fit_to_inline() -> None:
     assert "<title>Gradient norm per layer, &#34;layer 1&#34; &lt; 0.1</title>" in svg
 
 
+def test_a_plots_svg_keeps_its_own_single_title() -> None:
+    from quizsvc.plots import render
+
+    drawn = render("activation_fn", [], activation="tanh")
+    svg = prepare_svg(drawn.data, drawn.alt, "fab-")
+    assert svg.count("<title") == 1
+    assert 'role="img"' in svg and "aria-label=" in svg
+
+
 def test_a_figure_is_drawn_once_and_shared_through_the_disk(tmp_path: Path) -> None:
     calls: list[int] = []
 

@@ -1,6 +1,6 @@
 """HTTP benchmark: gunicorn on this machine, each route measured against a bare Flask route.
 
-    .venv/bin/python bench/http.py [--seconds 5] [--concurrency 4] [--starts 30]
+    .venv/bin/python bench/http_load.py [--seconds 5] [--concurrency 4] [--starts 30]
 
 One gunicorn (gunicorn.conf.py: one sync worker per core, torch on one thread) serves the real
 app with a bare Flask app mounted beside it at /bare, so every ratio is against a floor
@@ -279,7 +279,7 @@ def main() -> None:
          "--bind", f"{HOST}:{port}", "--access-logfile", "/dev/null",
          # gunicorn.conf.py recycles workers every ~2,000 requests; a recycled worker pays
          # the torch import and catalog load again, which is not what this measures.
-         "--max-requests", "0", "bench.http:wsgi()"],
+         "--max-requests", "0", "bench.http_load:wsgi()"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:
