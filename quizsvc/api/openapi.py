@@ -300,6 +300,7 @@ def _paths() -> dict[str, Any]:
                     "404": _error("No such lesson."),
                     "409": _error("The lesson has no questions."),
                     "422": _error("Invalid options; the message says which."),
+                    "429": _error("Too many attempts started in a short time."),
                 },
             },
         },

@@ -106,6 +106,7 @@ def list_attempts() -> ResponseReturnValue:
 
 
 @bp.post("/attempts")
+@limit_from_config("START_RATE_LIMIT", per_user=True)
 def start_attempt() -> ResponseReturnValue:
     user = learner()
     body = _body()

@@ -351,8 +351,14 @@ class _Builder:
                 self.rep.error(data.loc, "item has no key", "add key: =expression to sort by")
                 continue
             result.append(ItemSpec(label, self.number(data, "key", "item key"), data.loc.line))
-        if len(result) < 2:
-            self.rep.error(self.at, "an ordering question needs at least 2 items", "add items")
+        # The first shown order is never the answer, so with two items it would give the
+        # answer away (it is the reverse); three items leave five candidate orders.
+        if len(result) < 3:
+            self.rep.error(
+                self.at,
+                "an ordering question needs at least 3 items",
+                "add items: with 2 the answer is the reverse of the order shown",
+            )
         return tuple(result)
 
     def order(self) -> str:

@@ -29,6 +29,11 @@ from quizsvc.sim import SimResult
 
 FORMATS: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png"}
 
+# Part of every figure-cache key (with the engine version): bump it whenever a change alters how
+# any figure looks, so caches drawn by older plotting code are not served.
+# 2: legends above the plot, non-finite steps as a legend entry, month-naming date ticks.
+FIGURE_STYLE_VERSION = "2"
+
 
 class FigureError(ValueError):
     """A figure request that cannot be drawn (the message says why and what is allowed)."""
@@ -82,6 +87,7 @@ def render(
 
 __all__ = [
     "FIGURE_KINDS",
+    "FIGURE_STYLE_VERSION",
     "FORMATS",
     "HIDEABLE",
     "FigureError",

@@ -10,7 +10,7 @@ import torch
 from matplotlib.figure import Figure
 
 from quizsvc.plots.base import Description, Request
-from quizsvc.plots.style import NEUTRAL, PALETTE, few_ticks, number
+from quizsvc.plots.style import NEUTRAL, PALETTE, few_ticks, legend_above, number
 from quizsvc.plots.text import Facts
 from quizsvc.sim import activations, theory
 
@@ -54,7 +54,7 @@ def draw(fig: Figure, req: Request) -> Description:
     few_ticks(ax.yaxis)
     ax.set_xlabel("pre-activation z")
     ax.set_ylabel("φ(z) and φ′(z)")
-    ax.legend(loc="upper left")
+    legend_above(ax)
     hidden = "activation" in req.hide
     facts = Facts(req.hide)
     subject = "An activation function" if hidden else f"The {name} activation"

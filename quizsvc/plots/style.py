@@ -19,6 +19,7 @@ import io
 import math
 import threading
 from collections.abc import Iterable
+from typing import Any
 from xml.sax.saxutils import escape
 
 from cycler import cycler
@@ -81,6 +82,34 @@ def new_figure(rows: int = 1) -> tuple[Figure, list[Axes]]:
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.13, top=0.95, hspace=0.15)
     axes = fig.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
     return fig, list(axes)
+
+
+def legend_above(ax: Axes, handles: list[Any] | None = None, max_cols: int = 3) -> None:
+    """A frameless legend in the margin above ``ax``, never over the data.
+
+    Curves fill different corners in different figures (a tanh and its derivative, a loss that
+    ends where the run diverged, the newest day of a learner's history), so no corner inside the
+    axes is safe; the figure's top margin is widened to make room for the legend's rows.
+    """
+    handles = handles if handles is not None else ax.get_legend_handles_labels()[0]
+    if not handles:
+        return
+    cols = min(len(handles), max_cols)
+    rows = math.ceil(len(handles) / cols)
+    fig = ax.get_figure()
+    assert fig is not None
+    fig.subplots_adjust(top=0.95 - 0.065 * rows)
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.01),
+        ncols=cols,
+        frameon=False,
+        borderaxespad=0.0,
+        borderpad=0.2,
+        handlelength=1.8,
+        columnspacing=1.2,
+    )
 
 
 def decade_label(value: float, _pos: object = None) -> str:

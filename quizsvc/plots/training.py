@@ -10,9 +10,18 @@ from __future__ import annotations
 import math
 
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from quizsvc.plots.base import Description, Request
-from quizsvc.plots.style import ALERT, PALETTE, few_ticks, log_y, number, positive
+from quizsvc.plots.style import (
+    ALERT,
+    PALETTE,
+    few_ticks,
+    legend_above,
+    log_y,
+    number,
+    positive,
+)
 from quizsvc.plots.text import Facts
 from quizsvc.sim import SimResult
 
@@ -26,7 +35,12 @@ def draw(fig: Figure, req: Request) -> Description:
     after = [s.clipped_grad_norm for s in sim.steps]
     losses = [s.loss for s in sim.steps]
     clipping = cfg.clip_norm is not None or cfg.clip_value is not None
-    top.plot(steps, positive(before), color=PALETTE[0], label="before clipping")
+    top.plot(
+        steps,
+        positive(before),
+        color=PALETTE[0],
+        label="before clipping" if clipping else "gradient norm",
+    )
     plotted = before
     if clipping:
         top.plot(steps, positive(after), color=PALETTE[1], linestyle="--", label="after clipping")
@@ -43,7 +57,6 @@ def draw(fig: Figure, req: Request) -> Description:
         plotted = [*plotted, cfg.clip_norm]
     log_y(top, plotted, max_ticks=4)
     top.set_ylabel("gradient norm ‖g‖")
-    top.legend(loc="upper right")
     bottom.plot(steps, positive(losses), color=PALETTE[2])
     log_y(bottom, losses, max_ticks=4)
     bottom.set_ylabel("loss (nats)" if cfg.task == "classification" else "loss (MSE)")
@@ -51,34 +64,31 @@ def draw(fig: Figure, req: Request) -> Description:
     few_ticks(bottom.xaxis, integer=True)
     if sim.diverged_at is not None:
         _mark_divergence(fig, sim.diverged_at, "diverged_at" in req.hide)
+    # Above the top panel, never over a curve; one series alone needs no legend.
+    handles = top.get_legend_handles_labels()[0]
+    if len(handles) > 1:
+        legend_above(top, handles, max_cols=2)
     return Description(title="Training trace: gradient norm and loss", alt=_alt(req, sim))
 
 
 def _mark_divergence(fig: Figure, step: int, hide_step: bool) -> None:
-    """A dotted line and an x at the step whose loss or gradient was non-finite."""
+    """A dotted line and an x at the step whose loss or gradient was non-finite. The top x is
+    labelled for the legend: the curves run up to this step, so text beside it would sit on them."""
     top, bottom = fig.axes
+    marks: list[Line2D] = []
     for ax in (top, bottom):
         ax.axvline(step, color=ALERT, linestyle=":", linewidth=1.4)
-        ax.plot(
+        marks += ax.plot(
             [step],
             [0.5],
             marker="x",
             color=ALERT,
             markersize=9,
             markeredgewidth=2,
+            linestyle="none",
             transform=ax.get_xaxis_transform(),
         )
-    text = "non-finite" + ("" if hide_step else f" at step {step}")
-    # The run ends at this step, so it is the right edge of the data: write to its left.
-    bottom.text(
-        step,
-        0.9,
-        f"{text} ",
-        color=ALERT,
-        va="top",
-        ha="right",
-        transform=bottom.get_xaxis_transform(),
-    )
+    marks[0].set_label("non-finite" + ("" if hide_step else f" at step {step}"))
 
 
 def _alt(req: Request, sim: SimResult) -> str:

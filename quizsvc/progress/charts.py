@@ -16,7 +16,16 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from quizsvc.plots import FORMATS, Rendered
-from quizsvc.plots.style import NEUTRAL, PALETTE, RC, new_figure, percent, render_lock, save
+from quizsvc.plots.style import (
+    NEUTRAL,
+    PALETTE,
+    RC,
+    legend_above,
+    new_figure,
+    percent,
+    render_lock,
+    save,
+)
 from quizsvc.progress.mastery import LEVEL_THRESHOLDS
 from quizsvc.progress.queries import ROLLING_BUCKETS, Bucket, DayActivity, buckets, rolling
 
@@ -39,7 +48,7 @@ def accuracy_figure(days: Sequence[DayActivity]) -> Rendered:
         top.set_ylim(-0.03, 1.03)
         top.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         top.set_ylabel("score")
-        top.legend(loc="lower right")
+        legend_above(top)
         width = 0.8 if unit == "day" else 5.6
         bottom.bar(x, [b.answers for b in items], width=width, color=PALETTE[2], align="edge")
         bottom.set_ylabel(f"answers per {unit}")
@@ -55,9 +64,21 @@ def _date_axis(ax: Axes, first: date, last: date) -> None:
     must not stretch into an axis of hours and seconds."""
     pad = max(MIN_SPAN - (last - first), timedelta(0))
     ax.set_xlim(first - pad - MARGIN, last + MARGIN)
+    fig = ax.get_figure()
+    assert fig is not None
+    fig.subplots_adjust(right=0.93)  # room for the label of a tick at the right end
     locator = AutoDateLocator(minticks=3, maxticks=7)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    # Each tick names its own day and month ("29 Nov", "1 Dec"): the default offset label names
+    # only the last tick's month, which put a November history "in December".
+    ax.xaxis.set_major_formatter(
+        ConciseDateFormatter(
+            locator,
+            formats=["%Y", "%b %Y", "%d %b", "%H:%M", "%H:%M", "%S.%f"],
+            zero_formats=["", "%b %Y", "%d %b", "%H:%M", "%H:%M", "%M:%S.%f"],
+            offset_formats=["", "", "%Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"],
+        )
+    )
 
 
 def _accuracy_alt(items: Sequence[Bucket], unit: str, trend: Sequence[float]) -> str:
@@ -101,7 +122,7 @@ def mastery_figure(
         ax.set_ylim(0, 1.02)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylabel("chance of a right answer")
-        ax.legend(loc="lower right")
+        legend_above(ax)
         _date_axis(ax, points[0][0], (fade or points)[-1][0])
         today = fade[-1][1] if fade else points[-1][1]
         alt = (

@@ -55,6 +55,8 @@ class Variant:
 
         Figures are described by index, kind and caption only: their simulation settings would
         tell a plot_choice answer away. Choices keep only their id, html and figure index.
+        Hints are left out: each is shown only once the learner asks for it (and it counts), so
+        the service hands them out one at a time from the stored variant.
         """
         public_keys = ("id", "html", "figure")
         return {
@@ -74,7 +76,6 @@ class Variant:
                 for i, f in enumerate(self.figures)
             ],
             "choices": [{k: c[k] for k in public_keys if k in c} for c in self.choices],
-            "hints_html": list(self.hints_html),
             "objectives": list(self.objectives),
             "difficulty": self.difficulty,
         }

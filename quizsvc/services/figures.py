@@ -55,8 +55,26 @@ class Figure:
     alt: str
 
 
+# Part of every key: bump it when what the cache stores changes, so old entries are not served.
+# 2: ids are namespaced by the drawing, no longer by the key (which hashes a variant's seed).
+CACHE_FORMAT = 2
+
+
 def figure_key(*parts: object) -> str:
-    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
+    from quizsvc.plots import FIGURE_STYLE_VERSION  # imported on first use: it loads torch
+
+    text = "|".join(str(p) for p in (CACHE_FORMAT, FIGURE_STYLE_VERSION, *parts))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def id_prefix(data: bytes | str) -> str:
+    """The namespace of a drawing's ids, from what the drawing shows and nothing else.
+
+    Never from the cache key: a variant figure's key hashes the variant's seed, and 32 bits of
+    it in the page would let a learner search the 2**31 seeds and regenerate the answer key.
+    """
+    raw = data.encode() if isinstance(data, str) else data
+    return f"f{hashlib.sha256(raw).hexdigest()[:8]}-"
 
 
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -114,7 +132,8 @@ class FigureCache:
         if figure is None:
             rendered = render()
             figure = Figure(
-                svg=prepare_svg(rendered.data, rendered.alt, f"f{key[:8]}-"), alt=rendered.alt
+                svg=prepare_svg(rendered.data, rendered.alt, id_prefix(rendered.data)),
+                alt=rendered.alt,
             )
             self._to_disk(key, figure)
         self._to_memory(key, figure)

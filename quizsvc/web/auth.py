@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Flask,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -30,9 +33,30 @@ login_manager.login_message = "Log in, or practice as a guest, to continue."
 login_manager.login_message_category = "info"
 
 
+# Session key holding `session_binding(user)`: a session is valid only for the credential it was
+# opened with. A guest who signs up keeps their user row (and id), so without this a copy of the
+# guest's cookie (a shared computer, a planted cookie) would become a log-in to the new account.
+SESSION_BINDING = "_quizsvc_auth"
+
+
+def session_binding(user: User) -> str:
+    secret = current_app.secret_key or ""
+    key = secret if isinstance(secret, bytes) else str(secret).encode()
+    message = f"{user.id}:{user.password_hash or 'guest'}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return accounts.get_user(int(user_id)) if user_id.isdigit() else None
+    user = accounts.get_user(int(user_id)) if user_id.isdigit() else None
+    if user is None:
+        return None
+    bound = session.get(SESSION_BINDING)
+    if not isinstance(bound, str):
+        # A session opened before sessions were bound: a guest keeps theirs (their work is
+        # tied to it); an account logs in again.
+        return user if user.is_guest else None
+    return user if hmac.compare_digest(bound, session_binding(user)) else None
 
 
 def init_app(app: Flask) -> None:
@@ -49,8 +73,17 @@ def safe_next(default: str) -> str:
     return default
 
 
+def _current_user() -> User | None:
+    """The logged-in user itself, not Flask-Login's proxy (which must not be logged in again:
+    the proxy would then stand for itself)."""
+    if not current_user.is_authenticated:
+        return None
+    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
 def start_session(user: User) -> None:
     login_user(user)
+    session[SESSION_BINDING] = session_binding(user)
     session.permanent = True  # a guest's work survives closing the browser
 
 
@@ -73,9 +106,9 @@ def login() -> ResponseReturnValue:
         if user is None:
             form.password.errors.append("The email or the password is not right.")
         else:
-            guest = current_user if current_user.is_authenticated else None
+            guest = _current_user()
             if guest is not None and guest.is_guest:
-                accounts.merge_guest(guest, user)  # type: ignore[arg-type]
+                accounts.merge_guest(guest, user)
             start_session(user)
             flash(f"Welcome back, {user.name}.", "success")
             return redirect(safe_next(url_for("pages.index")))
@@ -88,13 +121,13 @@ def login() -> ResponseReturnValue:
 def signup() -> ResponseReturnValue:
     form = SignupForm()
     if form.validate_on_submit():
-        guest = current_user if current_user.is_authenticated else None
+        guest = _current_user()
         try:
             user = accounts.sign_up(
                 form.email.data or "",
                 form.password.data or "",
                 form.display_name.data or "",
-                guest=guest,  # type: ignore[arg-type]
+                guest=guest,
             )
         except ServiceError as exc:
             form.email.errors.append(exc.message)

@@ -32,6 +32,7 @@ def _mode(value: str | None) -> Mode:
 
 
 @bp.post("/lessons/<lesson_id>/attempts")
+@limit_from_config("START_RATE_LIMIT", per_user=True)
 def start(lesson_id: str) -> ResponseReturnValue:
     catalog.lesson(lesson_id)  # a 404 for an unknown lesson before a guest is created
     user = ensure_learner()
@@ -40,6 +41,7 @@ def start(lesson_id: str) -> ResponseReturnValue:
 
 
 @bp.route("/drill", methods=["GET", "POST"])
+@limit_from_config("START_RATE_LIMIT", per_user=True)
 def drill() -> ResponseReturnValue:
     lessons = [lesson for lesson in catalog.lessons() if lesson.questions]
     values: dict[str, Any] = {
@@ -187,6 +189,7 @@ def review(attempt_id: int) -> ResponseReturnValue:
 
 @bp.post("/attempts/<int:attempt_id>/questions/<int:position>/retry")
 @login_required
+@limit_from_config("START_RATE_LIMIT", per_user=True)
 def retry(attempt_id: int, position: int) -> ResponseReturnValue:
     attempt = attempts.start_retry(current_user, attempt_id, position)
     return redirect(url_for(".question", attempt_id=attempt.id, position=1))

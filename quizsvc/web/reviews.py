@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from quizsvc.progress import scheduling
 from quizsvc.services import reviews
 from quizsvc.services.errors import InvalidInput
+from quizsvc.web.security import limit_from_config
 
 bp = Blueprint("reviews", __name__)
 
@@ -34,6 +35,7 @@ def index() -> ResponseReturnValue:
 
 @bp.post("/review/sessions")
 @login_required
+@limit_from_config("START_RATE_LIMIT", per_user=True)
 def start() -> ResponseReturnValue:
     attempt = reviews.start_session(current_user, request.form.get("lesson_id") or None)
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))

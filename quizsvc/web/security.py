@@ -42,6 +42,9 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_RATE_LIMIT": "10 per minute; 60 per hour",
     "SIGNUP_RATE_LIMIT": "20 per hour",
     "ANSWER_RATE_LIMIT": "60 per minute",
+    # Starting an attempt runs simulations and writes rows: a loop of starts is the cheapest
+    # way to load the server, so every way to start one shares this per-learner budget.
+    "START_RATE_LIMIT": "30 per minute; 300 per hour",
     "PASSWORD_HASH_METHOD": "scrypt",
     # Reverse proxies in front of gunicorn whose X-Forwarded-* headers to trust. Without
     # this behind a proxy, every learner shares the proxy's address and its rate limits.
@@ -64,9 +67,14 @@ def user_or_address() -> str:
 
 
 def limit_from_config(name: str, *, per_user: bool = False) -> RouteLimit:
-    """A POST-only limit whose rate is read from config key `name` at request time."""
-    return limiter.limit(
+    """A POST-only limit whose rate is read from config key `name` at request time.
+
+    Every route decorated with the same `name` draws on one count (a shared scope), so the
+    answer form and the JSON API together allow the rate once, not once each.
+    """
+    return limiter.shared_limit(
         lambda: current_app.config[name],
+        scope=name,
         methods=["POST"],
         key_func=user_or_address if per_user else None,
         error_message=RATE_LIMIT_MESSAGE,

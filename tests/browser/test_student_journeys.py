@@ -197,3 +197,7 @@ def phone_journey(live_server: LiveServer, visit: Visit) -> None:
     expect(page.locator("#feedback")).to_contain_text("Correct")
     assert fits()
     visit.shot("feedback")
+    page.goto(f"{live_server.url}/history")
+    expect(page.locator(".table-wrap table")).to_be_visible()
+    assert fits()  # its visually hidden caption and header stay inside the scrolling box
+    visit.shot("history")

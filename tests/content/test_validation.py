@@ -377,7 +377,17 @@ def test_ordering_needs_order_and_items(tmp_path: Path) -> None:
     )
     problems = load_text(tmp_path, text).problems
     assert find(problems, "has no order").severity == "error"
-    assert find(problems, "at least 2 items").severity == "error"
+    assert find(problems, "at least 3 items").severity == "error"
+
+
+def test_ordering_with_two_items_is_refused(tmp_path: Path) -> None:
+    text = (
+        BASE + "\n```question\nid: o-q\nkind: ordering\nobjectives: [obj-a]\ndifficulty: 1\n"
+        "prompt: Order.\norder: ascending\nitems:\n  - {label: a, key: 1}\n"
+        "  - {label: b, key: 2}\nexplanation: E.\n```\n"
+    )
+    problem = find(load_text(tmp_path, text).problems, "at least 3 items")
+    assert "reverse" in problem.fix
 
 
 def test_flow_mapping_fix_says_to_quote(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ from functools import cache
 from typing import Any
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from quizsvc.plots import FIGURE_KINDS, FigureError, Rendered, check_figure, render
 from quizsvc.plots.style import number
@@ -199,3 +201,51 @@ def test_automatic_labels_name_what_differs_and_respect_hide() -> None:
         "no norm, no residual",
         "layer norm, residual x0.5",
     ]
+
+
+def _drawn(monkeypatch: pytest.MonkeyPatch, module: Any, call: Any) -> Figure:
+    """The matplotlib figure `call` draws (caught where it is saved)."""
+    figures: list[Figure] = []
+    real = module.save
+
+    def keep(fig: Figure, *args: Any) -> bytes:
+        figures.append(fig)
+        return real(fig, *args)
+
+    monkeypatch.setattr(module, "save", keep)
+    call()
+    return figures[0]
+
+
+def legends_clear_of_axes(fig: Figure) -> list[str]:
+    """Legends drawn over a panel's data area (each legend should sit in a margin)."""
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    problems = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent(renderer)
+        for other in fig.axes:
+            if box.overlaps(other.get_window_extent(renderer)):
+                problems.append(", ".join(t.get_text() for t in legend.get_texts()))
+    return problems
+
+
+def test_legends_and_marks_never_cover_the_curves(monkeypatch: pytest.MonkeyPatch) -> None:
+    import quizsvc.plots as plots
+
+    blown = sim(steps=50, lr=10.0, init="kaiming_normal")
+    calls = [
+        lambda: render("activation_fn", [], activation="tanh"),  # derivative peaks top left
+        lambda: render("activation_fn", [], activation="sigmoid"),
+        lambda: render("training", [trained()]),  # clipping: three entries
+        lambda: render("training", [blown]),  # the loss rises into the top right corner
+    ]
+    for call in calls:
+        fig = _drawn(monkeypatch, plots, call)
+        assert legends_clear_of_axes(fig) == []
+        assert not [t.get_text() for ax in fig.axes for t in ax.texts]  # no text in a panel
+    fig = _drawn(monkeypatch, plots, lambda: render("training", [blown]))
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert labels == ["gradient norm", f"non-finite at step {blown.diverged_at}"]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from quizsvc.progress import charts
 from quizsvc.progress.queries import DayActivity
@@ -42,3 +48,44 @@ def test_the_mastery_figure_shows_the_answers_and_the_fading() -> None:
         "after the last; 67 % today."
     )
     assert "mastered ≥ 85%" in figure.data.decode()
+
+
+def _drawn(monkeypatch: pytest.MonkeyPatch, call: Any) -> Figure:
+    figures: list[Figure] = []
+    real = charts.save
+
+    def keep(fig: Figure, *args: Any) -> bytes:
+        figures.append(fig)
+        return real(fig, *args)
+
+    monkeypatch.setattr(charts, "save", keep)
+    call()
+    return figures[0]
+
+
+def test_the_legend_leaves_the_newest_answers_visible(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The newest day is always at the right end, where a legend inside the panel hid it."""
+    at = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    points = [(at + timedelta(days=d), 0.2 + 0.05 * d) for d in range(9)]
+    for call in (
+        lambda: charts.accuracy_figure([DayActivity(date(2026, 11, 29), 10, 2.3, 2)]),
+        lambda: charts.mastery_figure("Read norms", points, []),
+    ):
+        fig = _drawn(monkeypatch, call)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+        assert legends
+        for legend in legends:
+            box = legend.get_window_extent(renderer)
+            assert not any(box.overlaps(ax.get_window_extent(renderer)) for ax in fig.axes)
+
+
+def test_date_ticks_name_their_month(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A November history spanning into a December tick must not be labelled "2026-Dec"."""
+    days = [DayActivity(date(2026, 11, 29), 10, 2.3, 2)]
+    fig = _drawn(monkeypatch, lambda: charts.accuracy_figure(days))
+    FigureCanvasAgg(fig).draw()
+    axis = fig.axes[-1].xaxis
+    labels = [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
+    assert "29 Nov" in labels and all(re.fullmatch(r"\d\d (Nov|Dec)", t) for t in labels)
+    assert axis.get_major_formatter().get_offset() == "2026"

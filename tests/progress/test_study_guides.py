@@ -93,6 +93,8 @@ def test_a_personal_guide_is_built_from_weak_objectives_and_due_reviews(
     ]
     focus = html.split('id="focus-heading"')[1].split('id="due-heading"')[0]
     assert 'href="/lessons/web-facts#objective-' in focus
+    # Five columns do not fit 360 px: the table scrolls in its own box, not the page.
+    assert re.search(r'<div class="table-scroll"><table>', focus)
     assert "Facts about activations" in focus
     due = html.split('id="due-heading"')[1].split('id="key-ideas-heading"')[0]
     assert due.count("<li>") == 3

@@ -217,3 +217,21 @@ def test_another_learners_attempt_is_not_found(client: FlaskClient, app: Flask) 
         assert client.post(url, data=data).status_code == 404, url
     assert responses(app, attempt_id) == []
     assert client.get(f"{base}/questions/99").status_code == 404
+
+
+def test_the_question_links_mark_a_partly_right_answer_as_partial(
+    client: FlaskClient, app: Flask
+) -> None:
+    signup(client)
+    attempt_id = start(client)
+    position = position_of(app, attempt_id, "ordering")
+    variant = variant_of(app, attempt_id, position)
+    order = list(variant["answer_key"]["order"])
+    order[0], order[1] = order[1], order[0]  # one pair out of place: partial credit
+    url = f"/attempts/{attempt_id}/questions/{position}"
+    assert client.post(url, data=form_data(variant, order)).status_code == 302
+    html = page(client, url)
+    assert "Partly right" in html
+    link = re.search(rf'<a href="{url}"\s+class="([^"]*)"', html)
+    assert link and link.group(1) == "partial", link
+    assert f'{position}<span class="visually-hidden">, partial</span>' in html
