@@ -5,6 +5,13 @@ picked is traced back to the template's own choice (its source text, placeholder
 by matching the rendered text against each choice text with its placeholders as wildcards.
 Numeric answers are labelled by the misconception that caught them, or by the two slips that
 matter on log-scale plots: a wrong power of ten and a wrong sign.
+
+Labels are plain, readable text (math as text, placeholders as "…"), so the CSV can use them
+as they are. When several template texts fit a rendered choice equally well (they differ only by
+a filled-in number), the choice is labelled by the text the learner saw instead. An ordering is
+labelled by the correct positions of the items in the order given ("1st › 3rd › 2nd by key"),
+which is the same mistake whatever numbers a variant filled in. Pages show each label with the
+learner-facing HTML of one answer (``display_html``), math rendered.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ import html
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from html.parser import HTMLParser
+from typing import Any, ClassVar
 
 from quizsvc.content.expr import Expr
 from quizsvc.content.markdown import render_markdown
@@ -33,6 +41,85 @@ def plain(fragment: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
 
 
+class _Readable(HTMLParser):
+    """Text of an HTML fragment with MathML written as text: tight, x^2, x_i, a/b, √x."""
+
+    SCRIPTS: ClassVar[dict[str, str]] = {"msup": "^", "msub": "_", "mfrac": "/", "msubsup": "_"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.math: list[list[Any]] = []  # open MathML elements: [tag, children seen]
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag == "math" or self.math:
+            if self.math:
+                parent = self.math[-1]
+                parent[1] += 1
+                if parent[1] == 2 and parent[0] in self.SCRIPTS:
+                    self.out.append(self.SCRIPTS[parent[0]])
+                elif parent[1] == 3 and parent[0] == "msubsup":
+                    self.out.append("^")
+            if tag == "msqrt":
+                self.out.append("√")
+            self.math.append([tag, 0])
+        else:
+            self.out.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.math:
+            self.out.append(" ")
+            return
+        while self.math and self.math.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+
+def readable(fragment: str) -> str:
+    """The text of an HTML fragment on one line, its math as readable text (for CSV, labels)."""
+    parser = _Readable()
+    parser.feed(fragment)
+    parser.close()
+    return _SPACE.sub(" ", "".join(parser.out)).strip()
+
+
+def inline(fragment: str) -> str:
+    """A rendered paragraph without its ``<p>`` wrapper, to show inside a table cell."""
+    fragment = fragment.strip()
+    if fragment.startswith("<p>") and fragment.endswith("</p>") and fragment.count("<p>") == 1:
+        return fragment[3:-4]
+    return fragment
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def display_html(label: str, shown_html: str) -> str:
+    """A label for a page: the learner-facing HTML itself when it reads as the label (its math
+    rendered), otherwise the label with that HTML as an example."""
+    if not shown_html:
+        return html.escape(label)
+    if readable(shown_html) == label:
+        return shown_html
+    return f'{html.escape(label)} <span class="small muted">(e.g. {shown_html})</span>'
+
+
+def template_text(text: str) -> str:
+    """A template's choice or item text, readable: math as text, each placeholder as "…"."""
+    return readable(render_markdown(PLACEHOLDER.sub(_SLOT, text))).replace(_SLOT, "…")
+
+
+def template_texts(texts: Sequence[str], noun: str) -> list[str]:
+    """``template_text`` of each, or "<noun> <n>" (its place in the template) for texts that
+    would read the same as another's, such as items differing only by a filled-in number."""
+    shown = [template_text(text) for text in texts]
+    return [s if shown.count(s) == 1 else f"{noun} {i + 1}" for i, s in enumerate(shown)]
+
+
 def short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
 
@@ -46,15 +133,19 @@ class ChoiceMatcher:
             parts = plain(render_markdown(PLACEHOLDER.sub(_SLOT, text))).split(_SLOT)
             pattern = re.compile("(.+?)".join(re.escape(p) for p in parts), re.DOTALL)
             # Prefer the most literal text: "About 10" over "About {{ x }}".
-            self._patterns.append((-sum(map(len, parts)), pattern, short(" ".join(text.split()))))
+            self._patterns.append((-sum(map(len, parts)), pattern, short(template_text(text))))
         self._patterns.sort(key=lambda entry: entry[0])
 
     def label(self, fragment: str) -> str:
+        """The template text ``fragment`` was filled from, readable; the learner-facing text
+        itself when no template text fits, or when several fit equally well."""
         text = plain(fragment)
-        for _, pattern, label in self._patterns:
-            if pattern.fullmatch(text):
-                return label
-        return short(text)
+        found = [
+            (rank, label) for rank, pattern, label in self._patterns if pattern.fullmatch(text)
+        ]
+        if found and (len(found) == 1 or found[0][0] < found[1][0]):
+            return found[0][1]
+        return short(readable(fragment))
 
 
 class Labeler:
@@ -64,34 +155,44 @@ class Labeler:
         """``template``: the current template when its content hash matches the variants';
         without it, labels fall back to the variants' own rendered texts."""
         self.template = template
-        if template is None:
+        if template is None or template.kind == "ordering":  # orderings: labelled by rank
             texts: list[str] = []
-        elif template.kind == "ordering":
-            texts = [item.label for item in template.items]
         else:
             texts = [choice.text for choice in template.choices]
         self.matcher = ChoiceMatcher(texts)
 
     def wrong(self, variant: Mapping[str, Any], parsed: Any, feedback_html: str) -> tuple[str, ...]:
         """Labels of what was wrong in one graded response (``parsed`` as grading stored it)."""
+        return tuple(label for label, _ in self.wrong_shown(variant, parsed, feedback_html))
+
+    def wrong_shown(
+        self, variant: Mapping[str, Any], parsed: Any, feedback_html: str
+    ) -> tuple[tuple[str, str], ...]:
+        """(label, the learner-facing HTML of that answer in this variant, or "") pairs."""
         kind = variant["kind"]
         if kind == "numeric":
-            return (_numeric_label(variant["answer_key"], float(parsed), feedback_html),)
+            return ((_numeric_label(variant["answer_key"], float(parsed), feedback_html), ""),)
         choices = {c["id"]: c for c in variant["choices"]}
         if kind == "plot_choice":
-            return (_option_label(variant, choices[parsed], self.template),)
+            return ((_option_label(variant, choices[parsed], self.template), ""),)
         if kind == "single":
-            return (self.matcher.label(choices[parsed]["html"]),)
+            return ((self.matcher.label(choices[parsed]["html"]), inline(choices[parsed]["html"])),)
         if kind == "multiple":
             correct = variant["answer_key"]["correct"]
-            return tuple(self.matcher.label(choices[c]["html"]) for c in parsed if c not in correct)
-        return (" › ".join(self.matcher.label(choices[c]["html"]) for c in parsed),)
+            return tuple(
+                (self.matcher.label(choices[c]["html"]), inline(choices[c]["html"]))
+                for c in parsed
+                if c not in correct
+            )
+        rank = {item: i + 1 for i, item in enumerate(variant["answer_key"]["order"])}
+        label = " › ".join(ordinal(rank[c]) for c in parsed) + " by key"
+        return ((label, " › ".join(inline(choices[c]["html"]) for c in parsed)),)
 
 
 def _numeric_label(key: Mapping[str, Any], x: float, feedback_html: str) -> str:
     for misconception in key["misconceptions"]:
         if feedback_html and feedback_html == misconception["feedback_html"]:
-            return short(f"misconception: {plain(feedback_html)}")
+            return short(f"misconception: {readable(feedback_html)}")
     value, tolerance = key["value"], key["tolerance"]
     if x != 0 and within(-x, value, tolerance):
         return "wrong sign"
@@ -118,7 +219,7 @@ def _option_label(
             i, option = matches[0]
             return short(f"option {i + 1}: {option.figure.kind} of {', '.join(option.figure.sims)}")
     feedback = variant["answer_key"]["feedback"].get(choice["id"], "")
-    return short(plain(feedback) or plain(choice["html"]))
+    return short(readable(feedback) or readable(choice["html"]))
 
 
 def _same_literals(

@@ -41,6 +41,7 @@ class Answer:
     rest: float | None = None  # mean score of the attempt's other questions
     params: Mapping[str, Any] = field(default_factory=dict)
     wrong: tuple[str, ...] = ()  # what was answered wrongly, as labels (see labels.py)
+    wrong_html: tuple[str, ...] = ()  # the same for a page, one per label (labels.display_html)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class WrongAnswer:
     label: str
     count: int
     share: float  # of the wrong answers to this item
+    html: str = ""  # the label for a page, from one of its answers ("" = show the label)
 
 
 @dataclass(frozen=True)
@@ -99,17 +101,27 @@ def rest_scores(scores: Sequence[float | None]) -> list[float | None]:
     return [(total - v) / (len(values) - 1) for v in values]
 
 
-def top_wrong(labels: Iterable[str], limit: int = TOP_WRONG) -> tuple[WrongAnswer, ...]:
+def top_wrong(
+    labels: Iterable[str], limit: int = TOP_WRONG, html: Mapping[str, str] | None = None
+) -> tuple[WrongAnswer, ...]:
     counts = Counter(labels)
     total = sum(counts.values())
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return tuple(WrongAnswer(label, count, count / total) for label, count in ranked)
+    html = html or {}
+    return tuple(
+        WrongAnswer(label, count, count / total, html.get(label, "")) for label, count in ranked
+    )
 
 
 def item_stats(template_id: str, answers: Sequence[Answer]) -> ItemStats:
     """Statistics of one template over its answers (unanswered ones only counted)."""
     given = [a for a in answers if a.answered]
     with_rest = [a for a in given if a.rest is not None]
+    wrong = [a for a in given if not a.correct]
+    html: dict[str, str] = {}
+    for a in wrong:
+        for label, shown in zip(a.wrong, a.wrong_html, strict=False):
+            html.setdefault(label, shown)
     return ItemStats(
         template_id=template_id,
         answered=len(given),
@@ -122,7 +134,7 @@ def item_stats(template_id: str, answers: Sequence[Answer]) -> ItemStats:
         if with_rest
         else None,
         median_seconds=median(a.seconds for a in given),
-        wrong_answers=top_wrong(label for a in given if not a.correct for label in a.wrong),
+        wrong_answers=top_wrong((label for a in wrong for label in a.wrong), html=html),
     )
 
 

@@ -17,22 +17,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from quizsvc.sim.result import LAYER_METRICS
+
 MAX_EXPR_CHARS = 500
 MAX_INT_POW_BITS = 4096
 MAX_SEQUENCE = 10_000
 
-# Fields a simulation offers to expressions (see docs/authoring.md). Series are per layer.
-SIM_SERIES_FIELDS = (
-    "weight_grad_norm",
-    "bias_grad_norm",
-    "output_grad_norm",
-    "activation_mean",
-    "activation_std",
-    "preactivation_std",
-    "saturation",
-    "dead_fraction",
-    "w_dot_grad",
-)
+# Fields a simulation offers to expressions (see docs/authoring.md). Series are per layer; the
+# engine owns their list.
+SIM_SERIES_FIELDS = LAYER_METRICS
 SIM_SCALAR_FIELDS = (
     "depth",
     "loss",

@@ -76,14 +76,34 @@ def format_value(value: object, spec: str = "") -> str:
     return str(value)
 
 
+_MATH = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$|(?<!\\)\$[^$\n]+?(?<!\\)\$", re.DOTALL)
+_E_NOTATION = re.compile(r"(\d(?:\.\d*)?)[eE]([+-]?)0*(\d+)")
+
+
+def latex_number(text: str) -> str:
+    """``2.89e+03`` as ``(2.89 \\times 10^{3})``: inside math, e-notation reads as a product.
+
+    The parentheses keep the number one factor, so an exponent the author writes after the
+    placeholder applies to all of it.
+    """
+    return _E_NOTATION.sub(
+        lambda m: f"({m.group(1)} \\times 10^{{{'-' if m.group(2) == '-' else ''}{m.group(3)}}})",
+        text,
+    )
+
+
 def fill(text: str, env: Mapping[str, object]) -> str:
     """Replace every placeholder with its formatted value; raises :class:`ExprError`."""
+    math_spans = [m.span() for m in _MATH.finditer(text)]
 
     def replace(match: re.Match[str]) -> str:
         source, spec = _split_spec(match.group(1))
         try:
-            return format_value(compile_expr(source).evaluate(env), spec)
+            formatted = format_value(compile_expr(source).evaluate(env), spec)
         except ExprError as exc:
             raise ExprError(f"placeholder {match.group(0)!r}: {exc}") from exc
+        if any(start < match.start() < end for start, end in math_spans):
+            return latex_number(formatted)
+        return formatted
 
     return PLACEHOLDER.sub(replace, text)

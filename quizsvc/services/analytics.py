@@ -143,9 +143,14 @@ def _answer(
     answered = question.answered and bool(responses)
     correct = bool(question.correct) if answered else False
     wrong: tuple[str, ...] = ()
+    wrong_html: tuple[str, ...] = ()
     if answered and not correct:
+        from quizsvc.analytics.labels import display_html
+
         latest = responses[-1]
-        wrong = labeler.wrong(variant, latest.parsed, latest.feedback_html)
+        shown = labeler.wrong_shown(variant, latest.parsed, latest.feedback_html)
+        wrong = tuple(label for label, _ in shown)
+        wrong_html = tuple(display_html(label, html) for label, html in shown)
     first_ms = responses[0].elapsed_ms if responses else None
     return Answer(
         attempt_id=question.attempt_id,
@@ -161,6 +166,7 @@ def _answer(
         rest=rest,
         params=variant.get("params", {}),
         wrong=wrong,
+        wrong_html=wrong_html,
     )
 
 

@@ -36,6 +36,7 @@ EXTENSION_KEY = "quizsvc.template_reports"
 REPORT_SEEDS = 100
 CHECK_SEEDS = 5  # `quizsvc content check --seeds` default
 CHECK_RENDER_SEEDS = 2  # `quizsvc content check --render-seeds` default
+REPORT_FORMAT = 2  # bumped when stored reports change meaning (2: readable answer labels)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,9 @@ class ReportJobs:
     def key(self, template: QuestionTemplate) -> str:
         from quizsvc.sim import ENGINE_VERSION
 
-        return figure_key("report", template.id, template.content_hash, ENGINE_VERSION, self.seeds)
+        return figure_key(
+            "report", REPORT_FORMAT, template.id, template.content_hash, ENGINE_VERSION, self.seeds
+        )
 
     def get(self, template: QuestionTemplate) -> Report | Pending:
         """The report if it is ready; otherwise its progress, starting it when needed."""

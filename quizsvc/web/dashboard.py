@@ -15,6 +15,7 @@ bp = Blueprint("dashboard", __name__)
 bp.add_app_template_filter(progress_format.relative, "relative")
 bp.add_app_template_filter(progress_format.rating_word, "rating_word")
 bp.add_app_template_filter(progress_format.kind_word, "kind_word")
+bp.add_app_template_filter(progress_format.utc, "utc")
 
 
 @bp.get("/dashboard")

@@ -1,8 +1,8 @@
-"""Template filters of the progress pages: times relative to now, ratings in words."""
+"""Template filters of the progress pages: times relative to now or in UTC, ratings in words."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from quizsvc.progress.models import utcnow
 
@@ -34,6 +34,13 @@ def relative(moment: datetime, now: datetime | None = None) -> str:
             text = f"{count} {name}{'s' if count != 1 else ''}"
             return f"in {text}" if delta > timedelta(0) else f"{text} ago"
     return "just now"
+
+
+def utc(moment: datetime, fmt: str = "%d %b %Y, %H:%M") -> str:
+    """A stored time as the pages show clock times: in UTC, and saying so."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{moment.strftime(fmt)} UTC"
 
 
 def rating_word(rating: int | None) -> str:

@@ -1,14 +1,24 @@
 """Quiz pages: start an attempt or a drill, one question at a time, finish, review.
 
 Every POST redirects (post/redirect/get), so a reload never resubmits and the browser's back
-button walks through pages rather than forms. Answers are saved as they are submitted.
+button walks through pages rather than forms. Answers are saved as they are submitted. Saving an
+exam answer stays on its question, says "saved" and focuses the way on (the next question, or
+finishing on the last): moving on is always the learner's one click, so nothing advances twice.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -22,6 +32,8 @@ from quizsvc.web.figures import question_figures
 from quizsvc.web.security import limit_from_config
 
 bp = Blueprint("quiz", __name__)
+
+SAVED = "saved"  # the flash category of a saved exam answer (shown like "success")
 
 
 def _mode(value: str | None) -> Mode:
@@ -126,9 +138,8 @@ def question(attempt_id: int, position: int) -> ResponseReturnValue:
         return redirect(
             url_for(".question", attempt_id=attempt_id, position=position, _anchor="feedback")
         )
-    flash(f"Answer to question {position} saved.", "success")
-    following = position + 1 if position < attempt.question_count else position
-    return redirect(url_for(".question", attempt_id=attempt_id, position=following))
+    flash(f"Answer to question {position} saved.", SAVED)
+    return redirect(url_for(".question", attempt_id=attempt_id, position=position))
 
 
 def _submitted_values(kind: str, choice_ids: list[str]) -> dict[str, Any]:
@@ -154,6 +165,7 @@ def _question_page(
         error=error,
         answered=sum(1 for q in attempt.questions if q.answered),
         deadline=attempt.deadline(),
+        just_saved=error is None and bool(get_flashed_messages(category_filter=[SAVED])),
     )
 
 

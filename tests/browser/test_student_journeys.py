@@ -158,6 +158,26 @@ def guest_journey(live_server: LiveServer, visit: Visit) -> None:
     visit.shot("guest-history")
 
 
+def test_an_exam_answer_is_saved_in_place_and_next_moves_one_question(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    with visiting(browser, "exam-no-js", javascript=False) as visit:
+        page = visit.page
+        page.goto(f"{live_server.url}/lessons/{LESSON}")
+        page.get_by_label("Exam: results at the end").check()
+        page.get_by_role("button", name="Start the quiz as a guest").click()
+        attempt_id = attempt_id_of(page)
+        first = stored_questions(live_server.app, attempt_id)[0]
+        choose(page, first.variant["kind"], correct_response(first.variant))
+        page.get_by_role("button", name="Save answer").click()
+        expect(page.locator("h1")).to_have_text("Question 1 of 5")
+        expect(page.locator("#feedback")).to_contain_text("Answer saved")
+        expect(page.get_by_role("link", name="Next question →")).to_be_focused()
+        visit.shot("exam-saved")
+        page.keyboard.press("Enter")
+        expect(page.locator("h1")).to_have_text("Question 2 of 5")
+
+
 def test_pages_fit_a_360_pixel_screen_and_work_by_keyboard(
     live_server: LiveServer, browser: Browser
 ) -> None:
