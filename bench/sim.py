@@ -105,6 +105,8 @@ def figure_cases() -> dict[str, tuple[str, list[SimResult], dict[str, object]]]:
         "training": ("training", [trained], {}),
         "activation_fn": ("activation_fn", [], {"activation": "gelu"}),
         "update_ratio": ("update_ratio", [trained], {}),
+        "layer_stats": ("layer_stats", [tanh, relu], {}),
+        "layer_stats dead_fraction": ("layer_stats", [tanh, relu], {"metric": "dead_fraction"}),
     }
 
 

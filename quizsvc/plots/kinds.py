@@ -13,7 +13,14 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from quizsvc.plots import activation_fn, activations, grad_norms, training, update_ratio
+from quizsvc.plots import (
+    activation_fn,
+    activations,
+    grad_norms,
+    layer_stats,
+    training,
+    update_ratio,
+)
 from quizsvc.plots.base import Description, Request
 from quizsvc.plots.text import HIDEABLE
 from quizsvc.sim import ACTIVATIONS, SimConfig, SimResult, theory
@@ -111,6 +118,18 @@ FIGURE_KINDS: dict[str, FigureKind] = {
             "zmax": _with_default(_number_between(1.0, 20.0), 5.0),
         },
         draw=activation_fn.draw,
+    ),
+    "layer_stats": FigureKind(
+        description="one per-layer statistic (activation mean or spread, saturation, dead "
+        "units, <W, dL/dW>) against depth, several networks overlaid, with the multi-seed band",
+        requires="1-8 simulations",
+        min_sims=1,
+        max_sims=8,
+        options={
+            "metric": _choice("activation_std", layer_stats.METRICS),
+            "band": _BOOL,
+        },
+        draw=layer_stats.draw,
     ),
     "update_ratio": FigureKind(
         description="update-to-data ratio ||dW||/||W|| per layer over training steps",
