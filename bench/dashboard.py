@@ -232,15 +232,7 @@ def run(port: int, args: argparse.Namespace, objective_path: str) -> None:
     ]  # fmt: skip
     floor = results[0]
     print(f"\nquizsvc progress benchmark: gunicorn, {os.cpu_count()} cores, one learner\n")
-    header = f"{'route':<28}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-    print(header + f"{'req/s vs bare':>15}{'p50 vs bare':>13}")
-    print("-" * (len(header) + 28))
-    for r in results:
-        print(
-            f"{r.name:<28}{r.count:>9}{r.rps:>9.0f}{r.percentile(0.5):>9.1f}"
-            f"{r.percentile(0.99):>9.1f}{r.rps / floor.rps:>15.2f}"
-            f"{r.percentile(0.5) / floor.percentile(0.5):>13.1f}"
-        )
+    hb.print_table(results, floor)
 
 
 if __name__ == "__main__":

@@ -176,6 +176,19 @@ def sequential(name: str, port: int, make: Callable[[int], Request], count: int)
 # --- set-up -----------------------------------------------------------------------------------
 
 
+def print_table(results: list[Result], floor: Result) -> None:
+    """Each route's throughput and latency, and both as a ratio to the floor (the bare route)."""
+    header = f"{'route':<28}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+    print(header + f"{'req/s vs bare':>15}{'p50 vs bare':>13}")
+    print("-" * (len(header) + 28))
+    for r in results:
+        print(
+            f"{r.name:<28}{r.count:>9}{r.rps:>9.0f}{r.percentile(0.5):>9.1f}"
+            f"{r.percentile(0.99):>9.1f}{r.rps / floor.rps:>15.2f}"
+            f"{r.percentile(0.5) / floor.percentile(0.5):>13.1f}"
+        )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -321,15 +334,7 @@ def run(port: int, token: str, args: argparse.Namespace) -> None:
     print(f"\nquizsvc HTTP benchmark: gunicorn, {os.cpu_count()} cores (load {load}), "
           f"lesson {lesson_id!r} "
           f"({min(lesson['question_count'], 10)} questions per attempt)\n")  # fmt: skip
-    header = f"{'route':<28}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-    print(header + f"{'req/s vs bare':>15}{'p50 vs bare':>13}")
-    print("-" * (len(header) + 28))
-    for r in results:
-        print(
-            f"{r.name:<28}{r.count:>9}{r.rps:>9.0f}{r.percentile(0.5):>9.1f}"
-            f"{r.percentile(0.99):>9.1f}{r.rps / floor.rps:>15.2f}"
-            f"{r.percentile(0.5) / floor.percentile(0.5):>13.1f}"
-        )
+    print_table(results, floor)
     submit, started = results[3], results[2]
     print(
         f"\ngoals: answer submission >= 50 % of the bare route's throughput: "

@@ -86,12 +86,7 @@ def load_catalog(content_dir: Path | str | None = None) -> Catalog:
         catalog.problems.extend(p for p in rep.problems if p not in catalog.problems)
         if rep.has_errors:
             continue
-        lesson = Lesson(
-            id=draft.id, title=draft.title, summary=draft.summary, order=draft.order,
-            objectives=draft.objectives, prerequisites=draft.prerequisites, tags=draft.tags,
-            path=draft.path, content_hash=draft.content_hash, html=draft.html,
-            figures=draft.figures, questions=draft.questions, word_count=draft.word_count,
-        )  # fmt: skip
+        lesson = draft.lesson
         catalog.lessons.append(lesson)
         catalog.templates.update((q.id, q) for q in lesson.questions)
     catalog.lessons.sort(key=lambda lesson: (lesson.order, lesson.id))
@@ -105,21 +100,21 @@ def _cross_checks(drafts: list[tuple[LessonDraft, Reporter]]) -> None:
     question_ids: dict[str, str] = {}
     orders: dict[int, str] = {}
     for draft, rep in drafts:
-        if draft.id in lesson_ids:
+        if draft.lesson.id in lesson_ids:
             rep.error(
                 Loc(draft.id_line),
-                f"lesson id {draft.id!r} is also used by {lesson_ids[draft.id]}",
+                f"lesson id {draft.lesson.id!r} is also used by {lesson_ids[draft.lesson.id]}",
                 "give each lesson its own id",
             )
-        lesson_ids.setdefault(draft.id, rep.path)
-        if draft.order in orders:
+        lesson_ids.setdefault(draft.lesson.id, rep.path)
+        if draft.lesson.order in orders:
             rep.warning(
                 Loc(draft.order_line),
-                f"order {draft.order} is also used by {orders[draft.order]}",
+                f"order {draft.lesson.order} is also used by {orders[draft.lesson.order]}",
                 "give each lesson its own position",
             )
-        orders.setdefault(draft.order, rep.path)
-        for question in draft.questions:
+        orders.setdefault(draft.lesson.order, rep.path)
+        for question in draft.lesson.questions:
             if question.id in question_ids:
                 rep.error(
                     Loc(draft.question_lines[question.id]),
@@ -127,19 +122,19 @@ def _cross_checks(drafts: list[tuple[LessonDraft, Reporter]]) -> None:
                     "question ids are unique across all lessons; pick a new one",
                 )
             question_ids.setdefault(question.id, f"{rep.path}:{question.line}")
-    graph = {draft.id: draft.prerequisites for draft, _ in drafts}
+    graph = {draft.lesson.id: draft.lesson.prerequisites for draft, _ in drafts}
     for draft, rep in drafts:
-        for prerequisite in draft.prerequisites:
+        for prerequisite in draft.lesson.prerequisites:
             if prerequisite not in graph:
                 rep.warning(
                     Loc(draft.prerequisites_line),
                     f"prerequisite {prerequisite!r} is not a lesson (yet)",
                     "check the lesson id",
                 )
-        if _in_cycle(draft.id, graph):
+        if _in_cycle(draft.lesson.id, graph):
             rep.error(
                 Loc(draft.prerequisites_line),
-                f"lesson {draft.id!r} is its own prerequisite through a cycle",
+                f"lesson {draft.lesson.id!r} is its own prerequisite through a cycle",
                 "remove one prerequisite of the cycle",
             )
 

@@ -23,7 +23,7 @@ from quizsvc.content.markdown import (
     RenderNotes,
     render_tokens,
 )
-from quizsvc.content.model import LiveFigure, Objective, QuestionTemplate
+from quizsvc.content.model import Lesson, LiveFigure, Objective, QuestionTemplate
 from quizsvc.content.problems import Loc, Reporter, unknown_message
 from quizsvc.content.questions import parse_question
 from quizsvc.content.reader import SLUG, Reader, as_map, slugify
@@ -36,25 +36,13 @@ _WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
 
 @dataclass(frozen=True)
 class LessonDraft:
-    """A parsed lesson before cross-file checks; the catalog turns it into a Lesson."""
+    """A parsed lesson with the lines that cross-file checks (in the catalog) report against."""
 
-    id: str
-    title: str
-    summary: str
-    order: int
-    objectives: tuple[Objective, ...]
-    prerequisites: tuple[str, ...]
-    tags: tuple[str, ...]
-    path: Path
-    content_hash: str
-    html: str
-    figures: dict[str, LiveFigure]
-    questions: tuple[QuestionTemplate, ...]
-    word_count: int
+    lesson: Lesson
+    id_line: int
+    order_line: int
     prerequisites_line: int
     question_lines: dict[str, int]
-    order_line: int
-    id_line: int
 
 
 def _front_matter(text: str, rep: Reporter) -> YMap | None:
@@ -234,7 +222,7 @@ def parse_lesson(path: Path, display: str) -> tuple[LessonDraft | None, Reporter
             )
     if rep.has_errors or front is None:
         return None, rep
-    draft = LessonDraft(
+    lesson = Lesson(
         id=lesson_id,
         title=title,
         summary=summary,
@@ -248,9 +236,12 @@ def parse_lesson(path: Path, display: str) -> tuple[LessonDraft | None, Reporter
         figures=blocks.figures,
         questions=tuple(blocks.questions),
         word_count=_word_count(tokens),
+    )
+    draft = LessonDraft(
+        lesson=lesson,
+        id_line=reader.value_loc("id").line,
+        order_line=reader.value_loc("order").line,
         prerequisites_line=reader.value_loc("prerequisites").line,
         question_lines={q.id: q.line for q in blocks.questions},
-        order_line=reader.value_loc("order").line,
-        id_line=reader.value_loc("id").line,
     )
     return draft, rep
