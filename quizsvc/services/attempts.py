@@ -18,11 +18,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
-from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from quizsvc import kinds
 from quizsvc.db import get_session
 from quizsvc.progress.models import (
     Attempt,
@@ -89,14 +89,7 @@ class QuestionView:
         """The learner's latest answer as they chose it, in the question's own words."""
         if self.latest is None:
             return ""
-        kind, raw = self.public["kind"], self.latest.raw
-        choices = {c["id"]: c["html"] for c in self.public["choices"]}
-        if kind == "numeric":
-            return f"<p>{escape(raw)}</p>"
-        if kind in ("single", "plot_choice"):
-            return choices.get(raw, "")
-        items = "".join(f"<li>{choices.get(choice_id, '')}</li>" for choice_id in raw)
-        return f"<ol>{items}</ol>" if kind == "ordering" else f"<ul>{items}</ul>"
+        return kinds.get(self.public["kind"]).answer_html(self.public, self.latest.raw)
 
 
 @dataclass(frozen=True)

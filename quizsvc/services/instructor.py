@@ -177,8 +177,8 @@ class Preview:
 
 
 def preview(template_id: str, seed: int) -> Preview:
+    from quizsvc.kinds.tolerance import describe
     from quizsvc.quiz.generate import VariantError, build, values_of
-    from quizsvc.quiz.tolerance import describe
 
     template = catalog.template(template_id)
     try:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from quizsvc import kinds
 from quizsvc.progress import guide_content
 from quizsvc.progress.models import AttemptQuestion, User
 from quizsvc.services import catalog, dashboard, figures, reviews
@@ -213,19 +214,8 @@ def _question(number: int, lesson: Lesson, variant: Variant) -> PracticeQuestion
 
 def answer_html(variant: Variant, choices: Sequence[Choice]) -> Markup:
     """The answer key in the words of the printed question (choices by their letter)."""
-    key = variant.answer_key
-    if variant.kind == "numeric":
-        return Markup("<p>{}</p>").format(key["display"])
-    by_id = {c["id"]: choice for c, choice in zip(variant.choices, choices, strict=True)}
-    if variant.kind == "ordering":
-        items = Markup("").join(Markup("<li>{}</li>").format(by_id[i].html) for i in key["order"])
-        return Markup("<ol>{}</ol>").format(items)
-    return Markup("").join(
-        Markup('<div class="choice-key"><strong>{}.</strong> {}</div>').format(
-            by_id[i].letter, by_id[i].html
-        )
-        for i in key["correct"]
-    )
+    letters = {c["id"]: choice.letter for c, choice in zip(variant.choices, choices, strict=True)}
+    return kinds.get(variant.kind).guide_answer_html(variant, letters)
 
 
 def _draw(what: str, draw: Callable[[], figures.Figure], spec: dict[str, Any]) -> GuideFigure:

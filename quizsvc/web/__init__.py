@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+from quizsvc import kinds
 from quizsvc.web import errors, health, request_log, security
 
 
 def init_web(app: Flask) -> None:
+    app.add_template_global(kinds.get, "question_kind")  # its partial and word, in templates
     request_log.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -1,7 +1,7 @@
 """WTForms for the account pages; each carries its CSRF token through Flask-WTF.
 
-Quiz answer forms are built in templates from the question itself (their fields depend on the
-question kind); CSRFProtect covers them as it covers every POST.
+A question's answer form belongs to its kind (``QuestionKind.answer_form``): its fields depend
+on the question; CSRFProtect covers it as it covers every POST.
 """
 
 from __future__ import annotations

@@ -22,11 +22,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from quizsvc import kinds
+from quizsvc.kinds import AnswerError, AnswerForm
 from quizsvc.progress.models import Mode
 from quizsvc.services import attempts, catalog
 from quizsvc.services.attempts import DrillOptions, QuestionView
 from quizsvc.services.errors import Conflict, InvalidInput
-from quizsvc.web.answers import form_values, response_from_form
 from quizsvc.web.auth import ensure_learner
 from quizsvc.web.figures import question_figures
 from quizsvc.web.security import limit_from_config
@@ -117,19 +118,20 @@ def resume(attempt_id: int) -> ResponseReturnValue:
 @limit_from_config("ANSWER_RATE_LIMIT", per_user=True)
 def question(attempt_id: int, position: int) -> ResponseReturnValue:
     view = attempts.show_question(current_user, attempt_id, position)
+    kind = kinds.get(view.public["kind"])
     if request.method == "GET":
-        values = form_values(view.public["kind"], view.latest.raw if view.latest else None)
-        return _question_page(view, values)
+        latest = view.latest.raw if view.latest else None
+        return _question_page(view, kind.answer_form(view.public, response=latest))
     if view.attempt.finished:
         flash("This attempt is finished: here is its review.", "info")
         return redirect(url_for(".review", attempt_id=attempt_id))
-    kind = view.public["kind"]
-    choice_ids = [c["id"] for c in view.public["choices"]]
+    form = kind.answer_form(view.public, formdata=request.form)
     try:
-        response = response_from_form(kind, choice_ids, request.form)
-        submission = attempts.submit_answer(current_user, attempt_id, position, response)
+        submission = attempts.submit_answer(current_user, attempt_id, position, form.response())
+    except AnswerError as exc:
+        return _question_page(view, form, error=str(exc)), 422
     except InvalidInput as exc:
-        return _question_page(view, _submitted_values(kind, choice_ids), error=exc.message), 422
+        return _question_page(view, form, error=exc.message), 422
     except Conflict as exc:
         flash(exc.message, "error")
         return redirect(url_for(".question", attempt_id=attempt_id, position=position))
@@ -142,17 +144,8 @@ def question(attempt_id: int, position: int) -> ResponseReturnValue:
     return redirect(url_for(".question", attempt_id=attempt_id, position=position))
 
 
-def _submitted_values(kind: str, choice_ids: list[str]) -> dict[str, Any]:
-    form = request.form
-    if kind == "ordering":
-        return {"ranks": {i: form.get(f"rank-{i}", "") for i in choice_ids}}
-    if kind == "numeric":
-        return {"answer": form.get("answer", "")}
-    return {"choice": set(form.getlist("choice"))}
-
-
 def _question_page(
-    view: QuestionView, values: dict[str, Any], error: str | None = None
+    view: QuestionView, form: AnswerForm, error: str | None = None
 ) -> ResponseReturnValue:
     attempt = view.attempt
     return render_template(
@@ -161,7 +154,7 @@ def _question_page(
         attempt=attempt,
         title=attempts.attempt_title(attempt),
         figures=question_figures(view),
-        values=values,
+        form=form,
         error=error,
         answered=sum(1 for q in attempt.questions if q.answered),
         deadline=attempt.deadline(),
