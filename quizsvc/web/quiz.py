@@ -8,8 +8,6 @@ finishing on the last): moving on is always the learner's one click, so nothing 
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import (
     Blueprint,
     flash,
@@ -30,6 +28,7 @@ from quizsvc.services.attempts import DrillOptions, QuestionView
 from quizsvc.services.errors import Conflict, InvalidInput
 from quizsvc.web.auth import ensure_learner
 from quizsvc.web.figures import question_figures
+from quizsvc.web.forms import DrillForm
 from quizsvc.web.security import limit_from_config
 
 bp = Blueprint("quiz", __name__)
@@ -57,32 +56,24 @@ def start(lesson_id: str) -> ResponseReturnValue:
 @limit_from_config("START_RATE_LIMIT", per_user=True)
 def drill() -> ResponseReturnValue:
     lessons = [lesson for lesson in catalog.lessons() if lesson.questions]
-    values: dict[str, Any] = {
-        "lessons": {lesson.id for lesson in lessons},
+    defaults = {
+        "lesson": [lesson.id for lesson in lessons],
         "count": attempts.DEFAULT_QUESTIONS,
         "minutes": attempts.DEFAULT_DRILL_MINUTES,
-        "mode": Mode.EXAM.value,
     }
+    form = DrillForm(data=None if request.method == "POST" else defaults)
     error = None
     if request.method == "POST":
-        form = request.form
-        values = {
-            "lessons": set(form.getlist("lesson")),
-            "count": form.get("count", ""),
-            "minutes": form.get("minutes", ""),
-            "mode": form.get("mode", Mode.EXAM.value),
-        }
         try:
+            if not form.validate():
+                raise InvalidInput(form.first_error())
             options = DrillOptions(
-                lesson_ids=sorted(values["lessons"]),
-                count=_integer(values["count"], "the number of questions"),
-                minutes=_integer(values["minutes"] or "0", "the time limit"),
-                mode=_mode(values["mode"]),
+                lesson_ids=sorted(set(form.lesson.data or [])),
+                count=form.count.data or 0,
+                minutes=form.minutes.data or 0,
+                mode=Mode(form.mode.data),
             )
-            if not options.lesson_ids:
-                raise InvalidInput("Choose at least one lesson.")
-            user = ensure_learner()
-            attempt = attempts.start_drill(user, options)
+            attempt = attempts.start_drill(ensure_learner(), options)
         except InvalidInput as exc:
             error = exc.message
         else:
@@ -90,18 +81,12 @@ def drill() -> ResponseReturnValue:
     return render_template(
         "quiz/drill.html",
         lessons=lessons,
-        values=values,
+        form=form,
         error=error,
         max_questions=attempts.MAX_QUESTIONS,
         min_questions=attempts.MIN_DRILL_QUESTIONS,
         max_minutes=attempts.MAX_DRILL_MINUTES,
     ), (422 if error else 200)
-
-
-def _integer(text: str, what: str) -> int:
-    if not text.strip().isdigit():
-        raise InvalidInput(f"Enter a whole number for {what}.")
-    return int(text)
 
 
 @bp.get("/attempts/<int:attempt_id>")
