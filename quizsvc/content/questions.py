@@ -194,12 +194,7 @@ class _Builder:
     # -- texts and figures ----------------------------------------------------------------
 
     def hints(self) -> tuple[str, ...]:
-        hints = self.reader.texts("hints")
-        for text, line in hints:
-            self.scope.check_placeholders(
-                text, self.rep, lambda off, t=text, ln=line: ln + t[:off].count("\n")
-            )
-        return tuple(text for text, _ in hints)
+        return self.fields().texts("hints")
 
     def fields(self) -> _Fields:
         """The question block as the kinds read it."""
@@ -241,6 +236,14 @@ class _Fields:
         text = Reader(self.data, self.rep, self.reader.what).text(key, required=required)
         self.b.scope.check_text(self.data, key, self.rep, text)
         return text
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        found = self.reader.texts(key)
+        for text, line in found:
+            self.b.scope.check_placeholders(
+                text, self.rep, lambda off, t=text, ln=line: ln + t[:off].count("\n")
+            )
+        return tuple(text for text, _ in found)
 
     def plain(self, key: str, default: str) -> str:
         return self.reader.text(key, default=default)

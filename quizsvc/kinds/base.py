@@ -74,6 +74,10 @@ class Fields(Protocol):
         """Markdown with placeholders (each checked against the template's names)."""
         ...
 
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of Markdown texts (one text is a list of one), placeholders checked."""
+        ...
+
     def plain(self, key: str, default: str) -> str:
         """A short setting such as a number format (no placeholders)."""
         ...

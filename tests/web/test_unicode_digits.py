@@ -12,11 +12,33 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
+from wtforms import Form
 
+from quizsvc.web.forms import WholeNumberField
 from tests.instructor.helpers import INSTRUCTOR, make_user
 from tests.web.helpers import LESSON, login, position_of, signup, start, variant_of
 
 NOT_DIGITS = ("²", "٣", "1_0", "³²", "５")  # superscript, Arabic-Indic, underscore, fullwidth
+
+
+class _NumberForm(Form):
+    n = WholeNumberField("n", "Enter a whole number.")
+
+
+@given(st.text(max_size=12) | st.from_regex(r"\s*[0-9]{1,6}\s*", fullmatch=True))
+def test_a_whole_number_field_reads_ascii_digits_or_says_what_it_wants(text: str) -> None:
+    form = _NumberForm(MultiDict({"n": text}))
+    form.validate()
+    digits = text.strip()
+    if digits.isascii() and digits.isdigit():
+        assert form.n.data == int(digits) and not form.n.errors
+    elif digits:
+        assert form.n.data is None and form.n.errors == ["Enter a whole number."]
+    else:
+        assert form.n.data is None and not form.n.errors  # blank: the form decides
 
 
 @pytest.mark.parametrize("text", NOT_DIGITS)
