@@ -354,3 +354,9 @@ def choice_ids(variant: VariantData) -> list[str]:
 
 def html_by_id(choices: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     return {c["id"]: c["html"] for c in choices}
+
+
+def html_list(choices: Sequence[Mapping[str, Any]], ids: Sequence[str], tag: str = "ul") -> str:
+    """The choices named by ``ids``, in that order, as an HTML list."""
+    by_id = html_by_id(choices)
+    return f"<{tag}>" + "".join(f"<li>{by_id.get(i, '')}</li>" for i in ids) + f"</{tag}>"

@@ -17,6 +17,7 @@ from quizsvc.kinds.base import (
     VariantData,
     choice_ids,
     html_by_id,
+    html_list,
 )
 from quizsvc.kinds.choices import ChoiceList, id_list
 from quizsvc.kinds.numbers import AnswerError
@@ -60,8 +61,7 @@ class Multiple(ChoiceList):
         return Grade(score, set(chosen) == right, feedback_html, chosen, correct_html)
 
     def answer_html(self, public: Mapping[str, Any], raw: Any) -> str:
-        by_id = html_by_id(public["choices"])
-        return "<ul>" + "".join(f"<li>{by_id.get(c, '')}</li>" for c in raw) + "</ul>"
+        return html_list(public["choices"], raw)
 
     def answer_form(
         self, public: Mapping[str, Any], formdata: Any = None, response: Any = None

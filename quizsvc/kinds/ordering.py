@@ -32,6 +32,7 @@ from quizsvc.kinds.base import (
     VariantData,
     choice_ids,
     html_by_id,
+    html_list,
 )
 from quizsvc.kinds.choices import id_list
 from quizsvc.kinds.numbers import AnswerError
@@ -166,11 +167,10 @@ class Ordering(QuestionKind):
         return Grade(score, correct, feedback, order, self.correct_answer_html(variant))
 
     def correct_answer_html(self, variant: VariantData) -> str:
-        return self.answer_html({"choices": variant.choices}, variant.answer_key["order"])
+        return html_list(variant.choices, variant.answer_key["order"], "ol")
 
     def answer_html(self, public: Mapping[str, Any], raw: Any) -> str:
-        by_id = html_by_id(public["choices"])
-        return "<ol>" + "".join(f"<li>{by_id.get(i, '')}</li>" for i in raw) + "</ol>"
+        return html_list(public["choices"], raw, "ol")
 
     def answer_form(
         self, public: Mapping[str, Any], formdata: Any = None, response: Any = None
