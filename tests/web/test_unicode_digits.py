@@ -51,6 +51,8 @@ def test_drill_fields_refuse_other_digits(client: FlaskClient, field: str, text:
     html = response.get_data(as_text=True)
     what = "the number of questions" if field == "count" else "the time limit"
     assert f"Enter a whole number for {what}." in html and 'role="alert"' in html
+    field = re.search(rf'<input[^>]*id="{field}"[^>]*>', html)
+    assert field and 'aria-invalid="true"' in field.group(0)
 
 
 def test_drill_form_keeps_what_was_typed_and_still_starts(client: FlaskClient) -> None:
