@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from quizsvc.api import init_api
 from quizsvc.cli import register_commands
 from quizsvc.config import load_config
 from quizsvc.db import Database
@@ -30,4 +31,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Database(app)
     register_commands(app)
     init_web(app)
+    init_api(app)  # after the pages: it reuses their log-in manager and CSRF protection
     return app
