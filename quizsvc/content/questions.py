@@ -9,7 +9,7 @@ schema for people).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from quizsvc.content.expr import Expr
@@ -240,9 +240,7 @@ class _Fields:
     def texts(self, key: str) -> tuple[str, ...]:
         found = self.reader.texts(key)
         for text, line in found:
-            self.b.scope.check_placeholders(
-                text, self.rep, lambda off, t=text, ln=line: ln + t[:off].count("\n")
-            )
+            self.b.scope.check_placeholders(text, self.rep, _line_in(text, line))
         return tuple(text for text, _ in found)
 
     def plain(self, key: str, default: str) -> str:
@@ -390,3 +388,8 @@ def parse_question(
     if base is not None and not b.failed:
         check_question_figures(template, base, rep)
     return None if b.failed else template
+
+
+def _line_in(text: str, first_line: int) -> Callable[[int], int]:
+    """The file line of an offset into ``text``, which starts on ``first_line``."""
+    return lambda offset: first_line + text[:offset].count("\n")

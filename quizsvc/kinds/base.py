@@ -152,6 +152,17 @@ class VariantData(Protocol):
     def figures(self) -> list[dict[str, Any]]: ...
 
 
+class Lettered(Protocol):
+    """A choice as a printed study guide shows it (sanitized HTML)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def letter(self) -> str: ...
+    @property
+    def html(self) -> str: ...
+
+
 class OutcomeTools(Protocol):
     """What analytics lends to read a variant's answer as one value."""
 
@@ -312,8 +323,9 @@ class QuestionKind(ABC):
         raise NotImplementedError
 
     @abstractmethod
-    def guide_answer_html(self, variant: VariantData, letters: Mapping[str, str]) -> Markup:
-        """The answer key in a printed study guide, choices named by ``letters`` (by id)."""
+    def guide_answer_html(self, key: Mapping[str, Any], choices: Sequence[Lettered]) -> Markup:
+        """The answer key (``Variant.answer_key``) in a printed study guide, in the words of
+        the printed question: its choices as lettered there."""
         raise NotImplementedError
 
     # -- export -------------------------------------------------------------------------------

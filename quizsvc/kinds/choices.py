@@ -25,6 +25,7 @@ from quizsvc.kinds.base import (
     Generation,
     GiftWriter,
     Grade,
+    Lettered,
     OutcomeTools,
     QtiItem,
     QuestionKind,
@@ -89,14 +90,14 @@ class Choose(QuestionKind):
             f'<div class="answer-choice">{by_id[i]}</div>' for i in variant.answer_key["correct"]
         )
 
-    def guide_answer_html(self, variant: VariantData, letters: Mapping[str, str]) -> Markup:
-        by_id = html_by_id(variant.choices)
+    def guide_answer_html(self, key: Mapping[str, Any], choices: Sequence[Lettered]) -> Markup:
+        by_id = {c.id: c for c in choices}
         return Markup("").join(
             Markup('<div class="choice-key"><strong>{}.</strong> {}</div>').format(
-                letters[i],
-                Markup(by_id[i]),  # sanitized by quizsvc.quiz
+                by_id[i].letter,
+                Markup(by_id[i].html),  # sanitized by quizsvc.quiz
             )
-            for i in variant.answer_key["correct"]
+            for i in key["correct"]
         )
 
     def gift(self, g: GiftWriter) -> tuple[str, list[str]]:

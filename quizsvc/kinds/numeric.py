@@ -7,7 +7,7 @@ tolerance of one gets its feedback instead of the generic one.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from quizsvc.kinds.base import (
     GiftWriter,
     Grade,
     LabelTools,
+    Lettered,
     OutcomeTools,
     QtiItem,
     QuestionKind,
@@ -173,8 +174,8 @@ class Numeric(QuestionKind):
         data = {"answer": str(response)} if response is not None else None
         return NumericForm(formdata, data=data)
 
-    def guide_answer_html(self, variant: VariantData, letters: Mapping[str, str]) -> Markup:
-        return Markup("<p>{}</p>").format(variant.answer_key["display"])
+    def guide_answer_html(self, key: Mapping[str, Any], choices: Sequence[Lettered]) -> Markup:
+        return Markup("<p>{}</p>").format(key["display"])
 
     def qti(self, item: QtiItem) -> dict[str, str]:
         response = item.sub(item.presentation, "response_str", ident="response1",

@@ -7,12 +7,12 @@ shown shuffled, never in their correct order.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from markupsafe import Markup
-from wtforms import SelectField
+from wtforms import StringField
 from wtforms.validators import AnyOf
 
 from quizsvc.kinds.base import (
@@ -25,6 +25,7 @@ from quizsvc.kinds.base import (
     GiftWriter,
     Grade,
     LabelTools,
+    Lettered,
     OutcomeTools,
     QtiItem,
     QuestionKind,
@@ -57,7 +58,8 @@ class OrderingSpec:
 
 
 class OrderingForm(AnswerForm):
-    """One ``rank-<id>`` select per item, built per question (see :func:`_form`)."""
+    """One ``rank-<id>`` field per item (a select of positions in the partial), built per
+    question (see :func:`_form`)."""
 
     item_ids: ClassVar[list[str]] = []
 
@@ -79,9 +81,7 @@ def _form(item_ids: list[str]) -> type[OrderingForm]:
     positions = [str(r) for r in range(1, len(item_ids) + 1)]
     message = f"Give every item a position from 1 to {len(item_ids)}."
     fields = {
-        f"rank-{item_id}": SelectField(
-            choices=positions, validate_choice=False, validators=[AnyOf(positions, message=message)]
-        )
+        f"rank-{item_id}": StringField(validators=[AnyOf(positions, message=message)])
         for item_id in item_ids
     }
     return type("OrderingForm", (OrderingForm,), {"item_ids": item_ids, **fields})
@@ -180,11 +180,11 @@ class Ordering(QuestionKind):
         data = {f"rank-{item_id}": str(i + 1) for i, item_id in enumerate(shown)}
         return _form(item_ids)(formdata, data=data)
 
-    def guide_answer_html(self, variant: VariantData, letters: Mapping[str, str]) -> Markup:
-        by_id = html_by_id(variant.choices)
+    def guide_answer_html(self, key: Mapping[str, Any], choices: Sequence[Lettered]) -> Markup:
+        by_id = {c.id: c for c in choices}
         items = Markup("").join(
-            Markup("<li>{}</li>").format(Markup(by_id[i]))  # sanitized by quizsvc.quiz
-            for i in variant.answer_key["order"]
+            Markup("<li>{}</li>").format(Markup(by_id[i].html))  # sanitized by quizsvc.quiz
+            for i in key["order"]
         )
         return Markup("<ol>{}</ol>").format(items)
 

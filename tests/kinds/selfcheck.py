@@ -7,7 +7,7 @@ it covers, and that self-assessment is the score (the shape an ``explain`` kind 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -20,6 +20,7 @@ from quizsvc.kinds.base import (
     Generation,
     GiftWriter,
     LabelTools,
+    Lettered,
     OutcomeTools,
     QtiItem,
     Shown,
@@ -89,8 +90,9 @@ class SelfCheck(QuestionKind):
     ) -> SelfCheckForm:
         return SelfCheckForm(formdata, data=response)
 
-    def guide_answer_html(self, variant: VariantData, letters: Mapping[str, str]) -> Markup:
-        return Markup(self.correct_answer_html(variant))  # sanitized by quizsvc.quiz
+    def guide_answer_html(self, key: Mapping[str, Any], choices: Sequence[Lettered]) -> Markup:
+        points = Markup("").join(Markup("<li>{}</li>").format(Markup(c.html)) for c in choices)
+        return Markup("{}<ul>{}</ul>").format(Markup(key["model_html"]), points)
 
     def qti(self, item: QtiItem) -> dict[str, str]:
         response = item.sub(item.presentation, "response_str", ident="response1",
