@@ -17,26 +17,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizsvc.sim.result import LAYER_METRICS
-
 MAX_EXPR_CHARS = 500
 MAX_INT_POW_BITS = 4096
 MAX_SEQUENCE = 10_000
-
-# Fields a simulation offers to expressions (see docs/authoring.md). Series are per layer; the
-# engine owns their list.
-SIM_SERIES_FIELDS = LAYER_METRICS
-SIM_SCALAR_FIELDS = (
-    "depth",
-    "loss",
-    "total_grad_norm",
-    "clipped_grad_norm",
-    "readout_grad_norm",
-    "clip_cosine",
-    "diverged_at",
-)
-SIM_STEP_FIELDS = ("step_loss", "step_grad_norm", "step_clipped_grad_norm")
-SIM_FIELDS = SIM_SERIES_FIELDS + SIM_SCALAR_FIELDS + SIM_STEP_FIELDS
 
 CONSTANTS: dict[str, object] = {"none": None, "true": True, "false": False, "pi": math.pi}
 
