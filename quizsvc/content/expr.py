@@ -3,15 +3,15 @@
 Instructors write small formulas (``g1 / gL``, ``net.weight_grad_norm[-1]``); running them with
 ``eval`` would hand lesson files the whole interpreter. Instead we parse with :mod:`ast` and walk
 an explicit allow-list of node types: no attribute access except a simulation's documented
-fields, no imports, no calls except the functions of :mod:`quizsvc.content.exprlib`, bounded
-size and bounded powers.
+fields, no imports, no calls except the functions of :mod:`quizsvc.content.exprlib`, and work
+bounded by :mod:`quizsvc.content.exprlimits` (the size of every value, the steps and the time of
+each variant).
 """
 
 from __future__ import annotations
 
 import ast
 import functools
-import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,10 +27,14 @@ from quizsvc.content.exprlib import (
     is_int,
     is_number,
 )
-
-MAX_EXPR_CHARS = 500
-MAX_INT_POW_BITS = 4096
-MAX_SEQUENCE = 10_000
+from quizsvc.content.exprlimits import (
+    MAX_EXPR_CHARS,
+    Budget,
+    LimitError,
+    check_pow,
+    check_size,
+    current_budget,
+)
 
 __all__ = [
     "CONSTANTS",
@@ -124,8 +128,13 @@ class Expr:
         ]
 
     def evaluate(self, env: Mapping[str, object]) -> object:
+        """The value in ``env``, charged to the enclosing variant's budget (see exprlimits)."""
+        budget = current_budget()
         try:
-            return _Evaluator(env).visit(self.tree.body)
+            with budget.running():
+                return _Evaluator(env, budget).visit(self.tree.body)
+        except LimitError as exc:
+            raise LimitError(f"{self.source!r}: {exc}") from None
         except ExprError:
             raise
         except ZeroDivisionError as exc:
@@ -136,6 +145,8 @@ class Expr:
             raise ExprError(f"cannot evaluate {self.source!r}: {exc}") from exc
         except RecursionError as exc:
             raise ExprError(f"expression nested too deeply: {self.source!r}") from exc
+        except MemoryError as exc:
+            raise LimitError(f"{self.source!r} needs more memory than there is") from exc
 
 
 @functools.lru_cache(maxsize=4096)
@@ -198,15 +209,7 @@ def _check_node(node: ast.AST) -> None:
 
 
 def _power(base: object, exponent: object) -> object:
-    if not (is_number(base) and is_number(exponent)):
-        raise ExprError("** takes numbers")
-    if (
-        is_int(base)
-        and is_int(exponent)
-        and abs(base) > 1  # type: ignore[arg-type]
-        and abs(exponent) * math.log2(abs(base)) > MAX_INT_POW_BITS  # type: ignore[arg-type]
-    ):
-        raise ExprError("power too large")
+    check_pow(base, exponent)
     result = base**exponent  # type: ignore[operator]
     if isinstance(result, complex):
         raise ExprError("a negative number to a fractional power is not a real number")
@@ -216,19 +219,23 @@ def _power(base: object, exponent: object) -> object:
 class _Evaluator:
     """Evaluates a checked tree; every node type was vetted by :func:`_check_node`."""
 
-    def __init__(self, env: Mapping[str, object]) -> None:
+    def __init__(self, env: Mapping[str, object], budget: Budget) -> None:
         self.env = env
+        self.budget = budget
 
     def visit(self, node: ast.AST) -> Any:
+        """Every node is one step of the budget, and every value it makes is size-checked."""
+        self.budget.step()
         method = getattr(self, "visit_" + type(node).__name__)
-        return method(node)
+        return check_size(method(node))
 
     def visit_Constant(self, node: ast.Constant) -> object:
         return node.value
 
     def visit_Name(self, node: ast.Name) -> object:
         if node.id in self.env:
-            return self.env[node.id]
+            with self.budget.paused():  # reading a simulation may run it: not our time
+                return self.env[node.id]
         if node.id in CONSTANTS:
             return CONSTANTS[node.id]
         raise ExprError(f"{node.id!r} is not defined")
@@ -302,8 +309,4 @@ class _Evaluator:
 
     def visit_Call(self, node: ast.Call) -> object:
         fn = FUNCTIONS[node.func.id]  # type: ignore[attr-defined]
-        args = [self.visit(a) for a in node.args]
-        for arg in args:
-            if isinstance(arg, list) and len(arg) > MAX_SEQUENCE:
-                raise ExprError("list too long")
-        return fn(*args)
+        return fn(*[self.visit(a) for a in node.args])
