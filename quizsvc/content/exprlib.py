@@ -29,45 +29,51 @@ def is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, complex)
 
 
-class Series(Sequence[float]):
-    """A per-layer series indexed from 1 (the layer nearest the input); ``[-1]`` is the last."""
+class _Values(Sequence[float]):
+    """Read-only numbers with a name for messages; subclasses say what an index means."""
 
-    def __init__(self, values: Iterable[float], name: str = "series") -> None:
+    def __init__(self, values: Iterable[float], name: str) -> None:
         self.values = tuple(float(v) for v in values)
         self.name = name
 
     def __len__(self) -> int:
         return len(self.values)
 
-    def __getitem__(self, index: Any) -> Any:
+    def __iter__(self) -> Any:
+        return iter(self.values)
+
+    def _whole(self, index: Any, what: str) -> int:
         if isinstance(index, slice) or not is_int(index):
-            raise ExprError(f"{self.name}[...] takes a whole-number layer index")
+            raise ExprError(f"{self.name}[...] takes a whole-number {what}")
+        return int(index)
+
+
+class Series(_Values):
+    """A per-layer series indexed from 1 (the layer nearest the input); ``[-1]`` is the last."""
+
+    def __init__(self, values: Iterable[float], name: str = "series") -> None:
+        super().__init__(values, name)
+
+    def __getitem__(self, index: Any) -> Any:
+        index = self._whole(index, "layer index")
         n = len(self.values)
         if index == 0 or not -n <= index <= n:
             raise ExprError(f"{self.name} has layers 1..{n} (or -1..-{n}); got [{index}]")
         return self.values[index - 1] if index > 0 else self.values[index]
 
-    def __iter__(self) -> Any:
-        return iter(self.values)
-
     def __repr__(self) -> str:
         return f"Series({self.name}, {list(self.values)})"
 
 
-class StepSeries(Sequence[float]):
+class StepSeries(_Values):
     """A training trace indexed by step number; ``[-1]`` is the last recorded step."""
 
     def __init__(self, steps: Sequence[int], values: Sequence[float], name: str) -> None:
+        super().__init__(values, name)
         self.steps = tuple(int(s) for s in steps)
-        self.values = tuple(float(v) for v in values)
-        self.name = name
-
-    def __len__(self) -> int:
-        return len(self.values)
 
     def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice) or not is_int(index):
-            raise ExprError(f"{self.name}[...] takes a whole-number step")
+        index = self._whole(index, "step")
         if not self.values:
             raise ExprError(f"{self.name} is empty: this simulation has no training steps")
         if index == -1:
@@ -76,9 +82,6 @@ class StepSeries(Sequence[float]):
             shown = ", ".join(map(str, self.steps[:5])) + (", ..." if len(self.steps) > 5 else "")
             raise ExprError(f"{self.name} has no step {index}; recorded steps: {shown}, or -1")
         return self.values[self.steps.index(index)]
-
-    def __iter__(self) -> Any:
-        return iter(self.values)
 
 
 @dataclass(frozen=True)

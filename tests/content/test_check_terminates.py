@@ -19,7 +19,7 @@ from tests.content.lessons import BASE, billion_laughs, line_of, write
 
 TIMEOUT_S = 180
 MEMORY_CAP = 3 * 2**30
-SQUARINGS = "values:\n  v0: 2 ** 64\n" + "".join(
+SQUARINGS = "values:\n  v0: 3 ** 40\n" + "".join(
     f"  v{i}: v{i - 1} * v{i - 1}\n" for i in range(1, 20)
 )
 
@@ -82,6 +82,6 @@ def test_a_number_that_outgrows_its_bounds_is_an_error_at_its_line(
     checked: tuple[Path, str],
 ) -> None:
     folder, output = checked
-    # 2**64 squared six times has 4,097 bits: the first value over the 4,096-bit limit.
-    row = _line(output, folder, "chain.md", line_of(LESSONS["chain.md"], "v6: v5 * v5"))
-    assert "question-3 (seeds 0, 1): 'v5 * v5': a whole number of 4,097 bits" in row
+    # 3**40 squared seven times has 8,116 bits: the first value over the 4,096-bit limit.
+    row = _line(output, folder, "chain.md", line_of(LESSONS["chain.md"], "v7: v6 * v6"))
+    assert "question-3 (seeds 0, 1): 'v6 * v6': a whole number of 8,116 bits" in row
