@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent, CollectionStartEvent
+from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 
 from quizsvc.content.problems import Loc, Reporter
 
@@ -62,7 +62,8 @@ _ALIAS_FIX = (
 class _Refused(ComposerError):
     """A construct of valid YAML that lesson files may not use; ``fix`` says what to write."""
 
-    def __init__(self, problem: str, mark: yaml.Mark, fix: str) -> None:
+    def __init__(self, problem: str, at: NodeEvent, fix: str) -> None:
+        mark = at.start_mark if isinstance(at.start_mark, yaml.Mark) else None
         super().__init__(None, None, problem, mark)
         self.fix = fix
 
@@ -72,19 +73,20 @@ class _LessonLoader(yaml.SafeLoader):
 
     depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # The composer asks for a node only where one starts; the stub leaves this untyped.
+        event: NodeEvent = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, AliasEvent) or event.anchor is not None:
             sign = "*" if isinstance(event, AliasEvent) else "&"
             raise _Refused(
                 f"YAML anchors and aliases ({sign}{event.anchor}) are not allowed in lessons",
-                event.start_mark,
+                event,
                 _ALIAS_FIX,
             )
         if isinstance(event, CollectionStartEvent) and self.depth >= MAX_NESTING:
             raise _Refused(
                 f"YAML nested more than {MAX_NESTING} levels deep",
-                event.start_mark,
+                event,
                 "flatten the structure; lessons need a few levels at most",
             )
         self.depth += 1

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quizsvc.quiz.simcache import SIM_CACHE
-from quizsvc.services.attempts import GENERATION_TRIES
+from quizsvc.services.attempts.start import GENERATION_TRIES
 from tests.web.helpers import FIXTURE_CONTENT, LESSON, OTHER_LESSON, signup, start, stored_questions
 
 # 10**300 squared four times has 4,800 digits: over the sandbox's limits, and before them too
