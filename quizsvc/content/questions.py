@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from quizsvc.content.expr import Expr
+from quizsvc.content.exprlimits import format_problem
 from quizsvc.content.figures import check_question_figures, parse_figure
 from quizsvc.content.model import FigureSpec, ParamSpec, QuestionTemplate, SimSpec
 from quizsvc.content.params import parse_param, parse_tolerance
@@ -243,8 +244,18 @@ class _Fields:
             self.b.scope.check_placeholders(text, self.rep, _line_in(text, line))
         return tuple(text for text, _ in found)
 
-    def plain(self, key: str, default: str) -> str:
-        return self.reader.text(key, default=default)
+    def number_format(self, key: str, default: str) -> str:
+        fmt = self.reader.text(key, default=default)
+        problem = format_problem(fmt)
+        if problem is None:
+            try:
+                format(1.2345, fmt)
+            except ValueError:
+                problem = f"{fmt!r} is not a number format"
+        if problem:
+            self.rep.error(self.reader.value_loc(key), problem, "write .3g, .2f or .1e")
+            return default
+        return fmt
 
     def word(self, key: str, allowed: Sequence[str], default: str) -> str:
         word = self.reader.text(key, required=True, default=default)

@@ -78,8 +78,8 @@ class Fields(Protocol):
         """A list of Markdown texts (one text is a list of one), placeholders checked."""
         ...
 
-    def plain(self, key: str, default: str) -> str:
-        """A short setting such as a number format (no placeholders)."""
+    def number_format(self, key: str, default: str) -> str:
+        """A format for numbers such as ``.3g`` (within the widths content allows)."""
         ...
 
     def word(self, key: str, allowed: Sequence[str], default: str) -> str:

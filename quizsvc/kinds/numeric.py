@@ -95,13 +95,7 @@ class Numeric(QuestionKind):
             return None
         value = data.number("value", "answer value")
         tolerance = data.tolerance("tolerance", DEFAULT_TOLERANCE)
-        fmt = data.plain("format", DEFAULT_FORMAT)
-        try:
-            format(1.2345, fmt)
-        except ValueError:
-            data.error(f"{fmt!r} is not a number format", "write .3g, .2f or .1e", key="format",
-                       value=True)  # fmt: skip
-            fmt = DEFAULT_FORMAT
+        fmt = data.number_format("format", DEFAULT_FORMAT)
         return AnswerSpec(value, tolerance, fmt, data.line)
 
     def generate(
