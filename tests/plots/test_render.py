@@ -53,6 +53,11 @@ def cases() -> dict[str, tuple[str, list[SimResult], dict[str, Any]]]:
                 "training": ("training", [trained()], {}),
                 "activation_fn": ("activation_fn", [], {"activation": "gelu"}),
                 "update_ratio": ("update_ratio", [trained()], {}),
+                "layer_stats": (
+                    "layer_stats",
+                    [sim(activation="tanh", seeds=3), sim(activation="relu")],
+                    {},
+                ),
             }
         )
     return CASES
@@ -218,17 +223,22 @@ def _drawn(monkeypatch: pytest.MonkeyPatch, module: Any, call: Any) -> Figure:
 
 
 def legends_clear_of_axes(fig: Figure) -> list[str]:
-    """Legends drawn over a panel's data area (each legend should sit in a margin)."""
+    """Legends drawn over a panel's data area (each should sit in a margin) or cut off by the
+    figure's edge."""
     renderer = FigureCanvasAgg(fig).get_renderer()
+    page = fig.get_window_extent(renderer)
     problems = []
     for ax in fig.axes:
         legend = ax.get_legend()
         if legend is None:
             continue
         box = legend.get_window_extent(renderer)
+        texts = ", ".join(t.get_text() for t in legend.get_texts())
         for other in fig.axes:
             if box.overlaps(other.get_window_extent(renderer)):
-                problems.append(", ".join(t.get_text() for t in legend.get_texts()))
+                problems.append(texts)
+        if not (page.x0 <= box.x0 and box.x1 <= page.x1 and box.y1 <= page.y1):
+            problems.append(f"cut off: {texts}")
     return problems
 
 
@@ -236,16 +246,24 @@ def test_legends_and_marks_never_cover_the_curves(monkeypatch: pytest.MonkeyPatc
     import quizsvc.plots as plots
 
     blown = sim(steps=50, lr=10.0, init="kaiming_normal")
-    calls = [
-        lambda: render("activation_fn", [], activation="tanh"),  # derivative peaks top left
-        lambda: render("activation_fn", [], activation="sigmoid"),
-        lambda: render("training", [trained()]),  # clipping: three entries
-        lambda: render("training", [blown]),  # the loss rises into the top right corner
+    underflow = sim(depth=40, activation="sigmoid", init="normal", init_std=0.01)
+    requests = [
+        ("activation_fn", [], {"activation": "tanh"}),  # derivative peaks top left
+        ("activation_fn", [], {"activation": "sigmoid"}),
+        ("training", [trained()], {}),  # clipping: three entries
+        ("training", [blown], {}),  # the loss rises into the top right corner
+        ("grad_norms", [underflow, sim(activation="relu", seeds=3)], {}),  # a gaps entry
+        ("update_ratio", [trained()], {"max_layers": 12}),  # thirteen entries
+        ("layer_stats", [*cases()["grad_norms"][1], sim(activation="sigmoid")], {}),  # long labels
+        *cases().values(),
     ]
-    for call in calls:
-        fig = _drawn(monkeypatch, plots, call)
-        assert legends_clear_of_axes(fig) == []
-        assert not [t.get_text() for ax in fig.axes for t in ax.texts]  # no text in a panel
+    # Every kind is drawn: a new kind joins `cases`, and so this rule.
+    assert {kind for kind, _, _ in requests} == set(plots.FIGURE_KINDS)
+    for kind, sims, options in requests:
+        fig = _drawn(monkeypatch, plots, lambda: render(kind, sims, **options))  # noqa: B023
+        assert legends_clear_of_axes(fig) == [], kind
+        if kind != "activations":  # its per-layer shares of saturated units sit in the panel
+            assert not [t.get_text() for ax in fig.axes for t in ax.texts], kind
     fig = _drawn(monkeypatch, plots, lambda: render("training", [blown]))
     labels = fig.axes[0].get_legend_handles_labels()[1]
     assert labels == ["gradient norm", f"non-finite at step {blown.diverged_at}"]
