@@ -15,20 +15,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from quizsvc.plots.base import Description, Request
+from quizsvc.plots.metrics import GRAD_NORM_METRICS as METRICS
 from quizsvc.plots.per_layer import Series, draw_series, finish, plotted_values
 from quizsvc.plots.style import NEUTRAL, log_y, number, positive
 from quizsvc.plots.text import Facts
 from quizsvc.sim import theory
-
-#: metric -> (axis label, words for the alt text)
-METRICS: dict[str, tuple[str, str]] = {
-    "weight_grad_norm": ("‖∂L/∂W‖ per layer (Frobenius norm)", "weight-gradient norm"),
-    "output_grad_norm": (
-        "‖∂L/∂h‖ per layer (Euclidean norm)",
-        "norm of the gradient at the layer output",
-    ),
-    "bias_grad_norm": ("‖∂L/∂b‖ per layer (Euclidean norm)", "bias-gradient norm"),
-}
 
 
 def draw(fig: Figure, req: Request) -> Description:

@@ -12,36 +12,18 @@ is drawn rather than left as a gap).
 from __future__ import annotations
 
 import math
-from typing import Literal
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator, PercentFormatter
 
 from quizsvc.plots.base import Description, Request
+from quizsvc.plots.metrics import LAYER_STAT_METRICS as METRICS
+from quizsvc.plots.metrics import Scale
 from quizsvc.plots.per_layer import Series, draw_series, finish, finite, plotted_values
 from quizsvc.plots.style import NEUTRAL, few_ticks, log_y, number, percent, positive
 from quizsvc.plots.text import Facts
 
-Scale = Literal["fraction", "signed", "std"]
-
-#: metric -> (axis label, words for the alt text and title, scale)
-METRICS: dict[str, tuple[str, str, Scale]] = {
-    "activation_mean": ("mean of layer output h", "mean of the layer outputs", "signed"),
-    "activation_std": ("std of layer output h", "standard deviation of the layer outputs", "std"),
-    "preactivation_std": (
-        "std of pre-activation z",
-        "standard deviation of the pre-activations",
-        "std",
-    ),
-    "saturation": (
-        "saturated (unit, example) pairs (%)",
-        "share of saturated (unit, example) pairs",
-        "fraction",
-    ),
-    "dead_fraction": ("dead units (% of the layer)", "share of dead units", "fraction"),
-    "w_dot_grad": ("⟨W, ∂L/∂W⟩ per layer (loss units)", "inner product of W and ∂L/∂W", "signed"),
-}
 _TITLES = {
     "activation_mean": "Mean layer output per layer",
     "activation_std": "Spread of the layer outputs per layer",

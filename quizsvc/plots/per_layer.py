@@ -128,5 +128,5 @@ def _unique(handles: list[Artist]) -> list[Artist]:
     """Legend entries with distinct labels (one band entry however many series)."""
     seen: dict[str, Artist] = {}
     for h in handles:
-        seen.setdefault(h.get_label(), h)
+        seen.setdefault(str(h.get_label()), h)
     return list(seen.values())

@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
+from matplotlib.typing import RcKeyType
 
 #: Okabe & Ito (2008): blue, orange, bluish green, reddish purple, sky blue, vermillion, yellow,
 #: black.
@@ -51,7 +52,7 @@ NEUTRAL = "#555555"
 FIGSIZE = (6.4, 4.0)
 PNG_DPI = 150
 
-RC: dict[str, object] = {
+RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "quizsvc",
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
@@ -98,7 +99,7 @@ def legend_above(ax: Axes, handles: list[Any] | None = None, max_cols: int = 3) 
     handles = handles if handles is not None else ax.get_legend_handles_labels()[0]
     if not handles:
         return
-    fig = ax.get_figure()
+    fig = ax.get_figure(root=True)
     assert fig is not None
     room = fig.get_figwidth() * 72 * (1 - ax.get_position().x0)  # points right of the axes' edge
     cols = legend_columns([str(h.get_label()) for h in handles], max_cols, room)
@@ -214,9 +215,9 @@ def _label_svg(svg: bytes, title: str, desc: str) -> bytes:
     return (text[:end] + ' role="img">' + label + text[end + 1 :]).encode()
 
 
-def series_style(i: int, many: bool) -> dict[str, object]:
+def series_style(i: int, many: bool) -> dict[str, Any]:
     """Colour and marker of the i-th overlaid series (markers only on short series)."""
-    style: dict[str, object] = {"color": PALETTE[i % len(PALETTE)]}
+    style: dict[str, Any] = {"color": PALETTE[i % len(PALETTE)]}
     if not many:
         style["marker"] = MARKERS[i % len(MARKERS)]
     return style

@@ -23,10 +23,10 @@ from typing import Any, Protocol
 
 import diskcache
 
+from quizsvc.settings import DEFAULT_FIGURE_CACHE_MAX_MB
+
 logger = logging.getLogger("quizsvc.figures")
 
-# The least recently used figures go once the directory (database and files) holds more.
-DEFAULT_MAX_MEGABYTES = 500
 # How long a worker waits for another one's write before it gives up (a miss, not an error).
 LOCK_TIMEOUT_SECONDS = 5.0
 # A store that cannot answer costs a redraw, never the page.
@@ -76,7 +76,9 @@ class _TextOnlyDisk(diskcache.Disk):
 class DiskFigureStore:
     """Figures on this host's disk, shared by its worker processes, at most ``max_bytes``."""
 
-    def __init__(self, directory: Path, max_bytes: int = DEFAULT_MAX_MEGABYTES * 2**20) -> None:
+    def __init__(
+        self, directory: Path, max_bytes: int = DEFAULT_FIGURE_CACHE_MAX_MB * 2**20
+    ) -> None:
         self.directory = directory
         self.max_bytes = max_bytes
         if not (directory / diskcache.core.DBNAME).exists():

@@ -14,27 +14,22 @@ one document would otherwise share ids such as their clip paths and glyphs.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import threading
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from cachetools import LRUCache
 from flask import Flask, current_app
 from markupsafe import escape
 
+from quizsvc.content import Lesson
+from quizsvc.plots import FIGURE_STYLE_VERSION
 from quizsvc.progress.models import AttemptQuestion
-from quizsvc.services.figure_store import (
-    DEFAULT_MAX_MEGABYTES,
-    DiskFigureStore,
-    Figure,
-    FigureStore,
-)
-
-if TYPE_CHECKING:
-    from quizsvc.content import Lesson
+from quizsvc.quiz import Variant, render_live_figure, render_variant_figure
+from quizsvc.services.figure_store import DiskFigureStore, Figure, FigureStore
+from quizsvc.settings import Settings
+from quizsvc.sim import ENGINE_VERSION
 
 EXTENSION_KEY = "quizsvc.figures"
 MEMORY_CAPACITY = 256
@@ -54,8 +49,6 @@ CACHE_FORMAT = 2
 
 
 def figure_key(*parts: object) -> str:
-    from quizsvc.plots import FIGURE_STYLE_VERSION  # imported on first use: it loads torch
-
     text = "|".join(str(p) for p in (CACHE_FORMAT, FIGURE_STYLE_VERSION, *parts))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -129,38 +122,22 @@ class FigureCache:
         return figure
 
 
-def open_figure_store(app: Flask) -> FigureStore:
+def open_figure_store(settings: Settings) -> FigureStore:
     """The app's store: this host's disk (FIGURE_CACHE_DIR, bounded by FIGURE_CACHE_MAX_MB)."""
-    directory = app.config.get("FIGURE_CACHE_DIR") or os.path.join(
-        app.instance_path, "figure-cache"
-    )
-    megabytes = int(app.config.get("FIGURE_CACHE_MAX_MB", DEFAULT_MAX_MEGABYTES))
-    return DiskFigureStore(Path(directory), max_bytes=megabytes * 2**20)
+    return DiskFigureStore(settings.figure_cache_dir, max_bytes=settings.figure_cache_max_bytes)
 
 
 def get_figure_cache(app: Flask | None = None) -> FigureCache:
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app
     cache: FigureCache | None = app.extensions.get(EXTENSION_KEY)
     if cache is None:
-        cache = app.extensions.setdefault(EXTENSION_KEY, FigureCache(open_figure_store(app)))
+        store = open_figure_store(Settings.of(app))
+        cache = app.extensions.setdefault(EXTENSION_KEY, FigureCache(store))
     return cache
-
-
-# Live figures are drawn from a rotating pool of seeds: each view may show a different
-# network, while every (figure, seed) pair is drawn once and then served from the cache.
-DEFAULT_LESSON_FIGURE_SEEDS = 8
-
-
-def lesson_figure_seeds() -> int:
-    """Size of the seed pool (config LESSON_FIGURE_SEEDS) shared by lesson pages and guides."""
-    return int(current_app.config.get("LESSON_FIGURE_SEEDS", DEFAULT_LESSON_FIGURE_SEEDS))
 
 
 def live_figure(lesson: Lesson, figure_id: str, seed: int) -> Figure:
     """A lesson's live figure for one seed of the page's rotating pool."""
-    from quizsvc.quiz import render_live_figure
-    from quizsvc.sim import ENGINE_VERSION
-
     figure = lesson.figures[figure_id]
     key = figure_key("live", lesson.id, lesson.content_hash, figure_id, seed, ENGINE_VERSION)
     return get_figure_cache().get(key, lambda: render_live_figure(figure, seed, "svg"))
@@ -176,7 +153,5 @@ def variant_figure(question: AttemptQuestion, index: int) -> Figure:
         question.seed,
         index,
     )
-    from quizsvc.quiz import Variant, render_variant_figure
-
     variant = Variant.from_dict(question.variant)
     return get_figure_cache().get(key, lambda: render_variant_figure(variant, index, "svg"))

@@ -199,7 +199,7 @@ def test_automatic_labels_name_what_differs_and_respect_hide() -> None:
 
 
 def test_legends_and_marks_never_cover_the_curves(monkeypatch: pytest.MonkeyPatch) -> None:
-    import quizsvc.plots as plots
+    import quizsvc.plots.drawing as plots
 
     blown = sim(steps=50, lr=10.0, init="kaiming_normal")
     underflow = sim(depth=40, activation="sigmoid", init="normal", init_std=0.01)

@@ -153,9 +153,11 @@ def test_the_size_bound_comes_from_the_settings(app: Flask, tmp_path: Path) -> N
 
 def test_the_key_changes_with_the_figure_style(monkeypatch: pytest.MonkeyPatch) -> None:
     import quizsvc.plots
+    from quizsvc.services import figures
 
+    assert figures.FIGURE_STYLE_VERSION == quizsvc.plots.FIGURE_STYLE_VERSION
     before = figure_key("live", "lesson", "hash", "fig", 3)
-    monkeypatch.setattr(quizsvc.plots, "FIGURE_STYLE_VERSION", "changed")
+    monkeypatch.setattr(figures, "FIGURE_STYLE_VERSION", "changed")
     assert figure_key("live", "lesson", "hash", "fig", 3) != before
 
 
