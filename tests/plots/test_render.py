@@ -214,7 +214,7 @@ def test_legends_and_marks_never_cover_the_curves(monkeypatch: pytest.MonkeyPatc
         *cases().values(),
     ]
     # Every kind is drawn: a new kind joins `cases`, and so this rule.
-    assert {kind for kind, _, _ in requests} == set(plots.FIGURE_KINDS)
+    assert {kind for kind, _, _ in requests} == set(FIGURE_KINDS)
     for kind, sims, options in requests:
         fig = drawn(monkeypatch, plots, lambda: render(kind, sims, **options))  # noqa: B023
         assert legends_clear_of_axes(fig) == [], kind
