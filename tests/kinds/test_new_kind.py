@@ -26,7 +26,7 @@ from quizsvc.quiz.checks import check_template
 from quizsvc.quiz.generate import build
 from tests.content.lessons import find, line_of, write
 from tests.kinds.selfcheck import SELF_ASSESSED, SelfCheck
-from tests.web.helpers import configure, signup, start
+from tests.web.helpers import signup, start
 
 TEMPLATES = Path(__file__).parent / "templates"
 LESSON = """\
@@ -140,7 +140,6 @@ def test_exports_and_analytics_ask_the_kind(tmp_path: Path) -> None:
 def test_a_learner_answers_it_in_the_quiz_pages(
     app: Flask, client: FlaskClient, tmp_path: Path
 ) -> None:
-    configure(app, tmp_path / "figures")
     app.config["CONTENT_DIR"] = str(tmp_path / "content")
     write(tmp_path / "content", "explaining.md", LESSON)
     app.register_blueprint(Blueprint("selfcheck_partial", __name__, template_folder=TEMPLATES))
