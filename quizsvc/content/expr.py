@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizsvc.sim.result import LAYER_METRICS
+from quizsvc.sim.result import ALL_TIME_METRICS, LAYER_METRICS
 
 MAX_EXPR_CHARS = 500
 MAX_INT_POW_BITS = 4096
@@ -28,6 +28,8 @@ MAX_SEQUENCE = 10_000
 SIM_SERIES_FIELDS = LAYER_METRICS
 SIM_SCALAR_FIELDS = (
     "depth",
+    "seq_len",
+    "hidden",
     "loss",
     "total_grad_norm",
     "clipped_grad_norm",
@@ -36,7 +38,9 @@ SIM_SCALAR_FIELDS = (
     "diverged_at",
 )
 SIM_STEP_FIELDS = ("step_loss", "step_grad_norm", "step_clipped_grad_norm")
-SIM_FIELDS = SIM_SERIES_FIELDS + SIM_SCALAR_FIELDS + SIM_STEP_FIELDS
+# Recurrent networks: series per time step, t = 1 (earliest) to seq_len.
+SIM_TIME_FIELDS = ALL_TIME_METRICS
+SIM_FIELDS = SIM_SERIES_FIELDS + SIM_SCALAR_FIELDS + SIM_STEP_FIELDS + SIM_TIME_FIELDS
 
 CONSTANTS: dict[str, object] = {"none": None, "true": True, "false": False, "pi": math.pi}
 
@@ -46,21 +50,23 @@ class ExprError(Exception):
 
 
 class Series(Sequence[float]):
-    """A per-layer series indexed from 1 (the layer nearest the input); ``[-1]`` is the last."""
+    """A per-layer series indexed from 1 (the layer nearest the input); ``[-1]`` is the last.
+    A recurrent network's series are per time step (``unit`` "time step"), t = 1 the earliest."""
 
-    def __init__(self, values: Iterable[float], name: str = "series") -> None:
+    def __init__(self, values: Iterable[float], name: str = "series", unit: str = "layer") -> None:
         self.values = tuple(float(v) for v in values)
         self.name = name
+        self.unit = unit
 
     def __len__(self) -> int:
         return len(self.values)
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice) or not _is_int(index):
-            raise ExprError(f"{self.name}[...] takes a whole-number layer index")
+            raise ExprError(f"{self.name}[...] takes a whole-number {self.unit} index")
         n = len(self.values)
         if index == 0 or not -n <= index <= n:
-            raise ExprError(f"{self.name} has layers 1..{n} (or -1..-{n}); got [{index}]")
+            raise ExprError(f"{self.name} has {self.unit}s 1..{n} (or -1..-{n}); got [{index}]")
         return self.values[index - 1] if index > 0 else self.values[index]
 
     def __iter__(self) -> Any:

@@ -18,12 +18,13 @@ from quizsvc.plots import (
     activations,
     grad_norms,
     layer_stats,
+    time_grad_norms,
     training,
     update_ratio,
 )
 from quizsvc.plots.base import Description, Request
 from quizsvc.plots.text import HIDEABLE
-from quizsvc.sim import ACTIVATIONS, SimConfig, SimResult, theory
+from quizsvc.sim import ACTIVATIONS, ARCHS, RECURRENT_ARCHS, SimConfig, SimResult, theory
 from quizsvc.sim.errors import suggestion
 
 
@@ -48,6 +49,8 @@ class FigureKind:
     draw: Callable[[Figure, Request], Description]
     rows: int = 1
     needs_training: bool = False
+    archs: tuple[str, ...] = ("mlp",)
+    problem: Callable[[Sequence[SimConfig], Mapping[str, Any]], str | None] | None = None
 
 
 def _int_between(lo: int, hi: int) -> Option:
@@ -106,6 +109,7 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         draw=training.draw,
         rows=2,
         needs_training=True,
+        archs=ARCHS,
     ),
     "activation_fn": FigureKind(
         description="an activation function and its derivative with saturated regions shaded",
@@ -118,6 +122,7 @@ FIGURE_KINDS: dict[str, FigureKind] = {
             "zmax": _with_default(_number_between(1.0, 20.0), 5.0),
         },
         draw=activation_fn.draw,
+        archs=ARCHS,
     ),
     "layer_stats": FigureKind(
         description="one per-layer statistic (activation mean or spread, saturation, dead "
@@ -139,6 +144,21 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         options={"max_layers": _with_default(_int_between(1, 12), 6)},
         draw=update_ratio.draw,
         needs_training=True,
+    ),
+    "time_grad_norms": FigureKind(
+        description="gradient norm at the state (or LSTM cell) per time step on a log axis, "
+        "several recurrent networks overlaid, with the multi-seed band",
+        requires="1-8 simulations with arch rnn, lstm or gru; metric cell_grad_norm needs lstm",
+        min_sims=1,
+        max_sims=8,
+        options={
+            "metric": _choice("hidden_grad_norm", time_grad_norms.METRICS),
+            "band": _BOOL,
+            "relative": Option(False, _BOOL.valid, _BOOL.allowed),
+        },
+        draw=time_grad_norms.draw,
+        archs=RECURRENT_ARCHS,
+        problem=time_grad_norms.problem,
     ),
 }
 
@@ -167,6 +187,8 @@ def check_figure(
         _names_problem("hide", names(hide), HIDEABLE),
         _names_problem(f"{kind} option", options, spec.options),
         _values_problem(kind, spec, options),
+        _arch_problem(kind, spec, configs),
+        spec.problem(configs, options) if spec.problem else None,
         _training_problem(kind, spec, configs),
         _theory_problem(kind, configs, options, theory),
         _activation_fn_problem(kind, configs, options),
@@ -213,6 +235,18 @@ def _values_problem(kind: str, spec: FigureKind, options: Mapping[str, Any]) -> 
     return None
 
 
+def _arch_problem(kind: str, spec: FigureKind, configs: list[SimConfig]) -> str | None:
+    for cfg in configs:
+        if cfg.arch not in spec.archs:
+            other = "time_grad_norms" if cfg.recurrent else "grad_norms or layer_stats"
+            archs = ", ".join(spec.archs[:-1]) + " or " + spec.archs[-1]
+            return (
+                f"{kind} draws arch {archs if len(spec.archs) > 1 else spec.archs[0]}, not "
+                f"{cfg.arch}: use {other}, or training for a training trace"
+            )
+    return None
+
+
 def _training_problem(kind: str, spec: FigureKind, configs: list[SimConfig]) -> str | None:
     if spec.needs_training and any(c.steps == 0 for c in configs):
         return f"{kind} needs a training run: set steps > 0 in its simulation"
@@ -224,8 +258,10 @@ def _theory_problem(
 ) -> str | None:
     if not wanted:
         return None
+    if kind == "time_grad_norms":
+        return time_grad_norms.theory_problem(configs, options)
     if kind != "grad_norms":
-        return f"theory overlays are drawn on grad_norms only, not on {kind}"
+        return f"theory overlays are drawn on grad_norms and time_grad_norms only, not on {kind}"
     if options.get("metric", "weight_grad_norm") != "output_grad_norm":
         return (
             "the mean-field theory predicts the gradient at each layer's output: "

@@ -9,17 +9,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 
 from quizsvc.content.expr import SIM_SERIES_FIELDS, Record, Series, StepSeries
-from quizsvc.sim import SimResult
+from quizsvc.sim import SimResult, time_metric_names
 
 
 def sim_record(result: SimResult) -> Record:
-    """The fields of ``result`` that templates may read (see docs/authoring.md)."""
-    fields: dict[str, object] = {
-        name: Series(result.metric(name), name) for name in SIM_SERIES_FIELDS
-    }
+    """The fields of ``result`` that templates may read (see docs/authoring.md): per-layer
+    series for an mlp, per-time-step series for a recurrent network."""
+    cfg = result.config
+    fields: dict[str, object] = (
+        {
+            name: Series(result.time_metric(name), name, "time step")
+            for name in time_metric_names(cfg.gates)
+        }
+        if cfg.recurrent
+        else {name: Series(result.metric(name), name) for name in SIM_SERIES_FIELDS}
+    )
     steps = [s.step for s in result.steps]
     fields.update(
-        depth=result.config.depth,
+        depth=cfg.depth,
+        seq_len=cfg.seq_len,
+        hidden=cfg.hidden,
         loss=result.loss,
         total_grad_norm=result.total_grad_norm,
         clipped_grad_norm=result.clipped_grad_norm,
@@ -34,7 +43,7 @@ def sim_record(result: SimResult) -> Record:
             steps, [s.clipped_grad_norm for s in result.steps], "step_clipped_grad_norm"
         ),
     )
-    return Record("simulation", fields)
+    return Record(f"recurrent ({cfg.arch}) simulation" if cfg.recurrent else "simulation", fields)
 
 
 class Env(Mapping[str, object]):
