@@ -44,7 +44,29 @@ _GATE_ACTIVATION = {
     "update": "sigmoid",
 }
 
-_CELLS: dict[str, type[nn.Module]] = {"rnn": nn.RNNCell, "lstm": nn.LSTMCell, "gru": nn.GRUCell}
+
+class _EngineInit:
+    """Leaves the parameters as allocated: `build_recurrent` fills every one from the
+    simulation's generator. torch's own init would draw from the global generator, and
+    building on the meta device instead costs a multi-second import on first use."""
+
+    def reset_parameters(self) -> None:
+        pass
+
+
+class _RNNCell(_EngineInit, nn.RNNCell):
+    pass
+
+
+class _LSTMCell(_EngineInit, nn.LSTMCell):
+    pass
+
+
+class _GRUCell(_EngineInit, nn.GRUCell):
+    pass
+
+
+_CELLS: dict[str, type[nn.Module]] = {"rnn": _RNNCell, "lstm": _LSTMCell, "gru": _GRUCell}
 
 
 @dataclass
@@ -107,10 +129,7 @@ def build_recurrent(cfg: SimConfig, gen: torch.Generator) -> RecurrentNet:
         b_hh = torch.empty(gates * size, dtype=dtype) if cfg.bias else None
     else:
         extra = {"nonlinearity": cfg.activation} if cfg.arch == "rnn" else {}
-        # skip_init builds on the meta device: torch's own init would draw from the global RNG.
-        cell = nn.utils.skip_init(
-            _CELLS[cfg.arch], cfg.in_features, size, bias=cfg.bias, dtype=dtype, **extra
-        )
+        cell = _CELLS[cfg.arch](cfg.in_features, size, bias=cfg.bias, dtype=dtype, **extra)
         w_ih, w_hh = cell.weight_ih, cell.weight_hh
         b_ih, b_hh = (cell.bias_ih, cell.bias_hh) if cfg.bias else (None, None)
     readout = torch.empty(cfg.out_features, size, dtype=dtype)
