@@ -3,6 +3,10 @@
 The content validator imports ``FIGURE_KINDS`` and ``check_figure`` to reject a template's
 figure at load time (with its line number) rather than when a learner opens the question, so
 every rule a render would trip over is checked here, against results or bare configs.
+
+These rules import neither matplotlib nor torch, so lesson files can be validated without
+either: each kind names the module that draws it (``quizsvc.plots.<module>.draw``), which
+`quizsvc.plots.drawing` imports when the first figure of that kind is drawn.
 """
 
 from __future__ import annotations
@@ -11,20 +15,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from matplotlib.figure import Figure
-
-from quizsvc.plots import (
-    activation_fn,
-    activations,
-    grad_norms,
-    layer_stats,
-    time_grad_norms,
-    training,
-    update_ratio,
-)
-from quizsvc.plots.base import Description, Request
+from quizsvc.plots.metrics import GRAD_NORM_METRICS, LAYER_STAT_METRICS, TIME_GRAD_METRICS
 from quizsvc.plots.text import HIDEABLE
-from quizsvc.sim import ACTIVATIONS, ARCHS, RECURRENT_ARCHS, SimConfig, SimResult, theory
+from quizsvc.sim import ACTIVATIONS, ARCHS, RECURRENT_ARCHS, SimConfig, SimResult
 from quizsvc.sim.errors import suggestion
 
 
@@ -46,11 +39,10 @@ class FigureKind:
     min_sims: int
     max_sims: int
     options: Mapping[str, Option]
-    draw: Callable[[Figure, Request], Description]
+    module: str  # quizsvc.plots.<module> has draw(fig, request) -> Description
     rows: int = 1
     needs_training: bool = False
-    archs: tuple[str, ...] = ("mlp",)
-    problem: Callable[[Sequence[SimConfig], Mapping[str, Any]], str | None] | None = None
+    archs: tuple[str, ...] = ("mlp",)  # the architectures whose results it can draw
 
 
 def _int_between(lo: int, hi: int) -> Option:
@@ -86,10 +78,10 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         min_sims=1,
         max_sims=8,
         options={
-            "metric": _choice("weight_grad_norm", grad_norms.METRICS),
+            "metric": _choice("weight_grad_norm", GRAD_NORM_METRICS),
             "band": _BOOL,
         },
-        draw=grad_norms.draw,
+        module="grad_norms",
     ),
     "activations": FigureKind(
         description="distribution of each layer's outputs with the share of saturated units",
@@ -97,7 +89,7 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         min_sims=1,
         max_sims=1,
         options={"max_layers": _with_default(_int_between(2, 24), 10)},
-        draw=activations.draw,
+        module="activations",
     ),
     "training": FigureKind(
         description="total gradient norm per step before and after clipping, the clipping "
@@ -106,7 +98,7 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         min_sims=1,
         max_sims=1,
         options={},
-        draw=training.draw,
+        module="training",
         rows=2,
         needs_training=True,
         archs=ARCHS,
@@ -121,7 +113,7 @@ FIGURE_KINDS: dict[str, FigureKind] = {
             "slope": _number_between(0.0, 1.0),
             "zmax": _with_default(_number_between(1.0, 20.0), 5.0),
         },
-        draw=activation_fn.draw,
+        module="activation_fn",
         archs=ARCHS,
     ),
     "layer_stats": FigureKind(
@@ -131,10 +123,10 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         min_sims=1,
         max_sims=8,
         options={
-            "metric": _choice("activation_std", layer_stats.METRICS),
+            "metric": _choice("activation_std", LAYER_STAT_METRICS),
             "band": _BOOL,
         },
-        draw=layer_stats.draw,
+        module="layer_stats",
     ),
     "update_ratio": FigureKind(
         description="update-to-data ratio ||dW||/||W|| per layer over training steps",
@@ -142,23 +134,23 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         min_sims=1,
         max_sims=1,
         options={"max_layers": _with_default(_int_between(1, 12), 6)},
-        draw=update_ratio.draw,
+        module="update_ratio",
         needs_training=True,
     ),
     "time_grad_norms": FigureKind(
         description="gradient norm at the state (or LSTM cell) per time step on a log axis, "
-        "several recurrent networks overlaid, with the multi-seed band",
+        "several recurrent networks overlaid, with the multi-seed band and the mean-field "
+        "prediction for a vanilla rnn on request",
         requires="1-8 simulations with arch rnn, lstm or gru; metric cell_grad_norm needs lstm",
         min_sims=1,
         max_sims=8,
         options={
-            "metric": _choice("hidden_grad_norm", time_grad_norms.METRICS),
+            "metric": _choice("hidden_grad_norm", TIME_GRAD_METRICS),
             "band": _BOOL,
-            "relative": Option(False, _BOOL.valid, _BOOL.allowed),
+            "relative": _with_default(_BOOL, False),
         },
-        draw=time_grad_norms.draw,
+        module="time_grad_norms",
         archs=RECURRENT_ARCHS,
-        problem=time_grad_norms.problem,
     ),
 }
 
@@ -187,8 +179,7 @@ def check_figure(
         _names_problem("hide", names(hide), HIDEABLE),
         _names_problem(f"{kind} option", options, spec.options),
         _values_problem(kind, spec, options),
-        _arch_problem(kind, spec, configs),
-        spec.problem(configs, options) if spec.problem else None,
+        _arch_problem(kind, spec, configs, options),
         _training_problem(kind, spec, configs),
         _theory_problem(kind, configs, options, theory),
         _activation_fn_problem(kind, configs, options),
@@ -235,14 +226,21 @@ def _values_problem(kind: str, spec: FigureKind, options: Mapping[str, Any]) -> 
     return None
 
 
-def _arch_problem(kind: str, spec: FigureKind, configs: list[SimConfig]) -> str | None:
+def _arch_problem(
+    kind: str, spec: FigureKind, configs: list[SimConfig], options: Mapping[str, Any]
+) -> str | None:
     for cfg in configs:
         if cfg.arch not in spec.archs:
-            other = "time_grad_norms" if cfg.recurrent else "grad_norms or layer_stats"
             archs = ", ".join(spec.archs[:-1]) + " or " + spec.archs[-1]
+            other = "time_grad_norms" if cfg.recurrent else "grad_norms or layer_stats"
             return (
                 f"{kind} draws arch {archs if len(spec.archs) > 1 else spec.archs[0]}, not "
                 f"{cfg.arch}: use {other}, or training for a training trace"
+            )
+        if options.get("metric") == "cell_grad_norm" and cfg.arch != "lstm":
+            return (
+                "metric cell_grad_norm needs arch lstm (only an LSTM has a cell state), "
+                f"not {cfg.arch}"
             )
     return None
 
@@ -259,7 +257,7 @@ def _theory_problem(
     if not wanted:
         return None
     if kind == "time_grad_norms":
-        return time_grad_norms.theory_problem(configs, options)
+        return _recurrent_theory_problem(configs, options)
     if kind != "grad_norms":
         return f"theory overlays are drawn on grad_norms and time_grad_norms only, not on {kind}"
     if options.get("metric", "weight_grad_norm") != "output_grad_norm":
@@ -267,9 +265,26 @@ def _theory_problem(
             "the mean-field theory predicts the gradient at each layer's output: "
             "set the option metric: output_grad_norm"
         )
+    # The mean-field recursion runs in torch: imported only for a figure that asks for theory,
+    # so the rules stay importable (and lesson files checkable) without it.
+    from quizsvc.sim import theory
+
     for cfg in configs:
         try:
             theory.mean_field_profile(cfg)
+        except theory.TheoryUnavailable as err:
+            return str(err)
+    return None
+
+
+def _recurrent_theory_problem(configs: list[SimConfig], options: Mapping[str, Any]) -> str | None:
+    if options.get("metric", "hidden_grad_norm") != "hidden_grad_norm":
+        return "the mean-field theory predicts the gradient at the state: use hidden_grad_norm"
+    from quizsvc.sim import theory  # torch, loaded only for a figure that asks for theory
+
+    for cfg in configs:
+        try:
+            theory.recurrent_profile(cfg)
         except theory.TheoryUnavailable as err:
             return str(err)
     return None

@@ -12,8 +12,6 @@ anchored at the last step's measured value.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
 
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
@@ -21,6 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from quizsvc.plots.base import Description, Request
+from quizsvc.plots.metrics import TIME_GRAD_METRICS
 from quizsvc.plots.style import (
     NEUTRAL,
     few_ticks,
@@ -31,45 +30,16 @@ from quizsvc.plots.style import (
     series_style,
 )
 from quizsvc.plots.text import Facts
-from quizsvc.sim import SimConfig, theory
+from quizsvc.sim import theory
 
-#: metric -> (axis label, words for the alt text)
-METRICS: dict[str, tuple[str, str]] = {
-    "hidden_grad_norm": ("‖∂L/∂hₜ‖", "norm of the loss gradient at the state h_t"),
-    "cell_grad_norm": ("‖∂L/∂cₜ‖", "norm of the loss gradient at the cell c_t"),
-}
 _MANY_STEPS = 30
-
-
-def problem(configs: Sequence[SimConfig], options: Mapping[str, Any]) -> str | None:
-    """What this kind cannot draw beyond the generic checks: a cell state needs an LSTM."""
-    if options.get("metric") == "cell_grad_norm":
-        for cfg in configs:
-            if cfg.arch != "lstm":
-                return (
-                    "metric cell_grad_norm needs arch lstm (only an LSTM has a cell state), "
-                    f"not {cfg.arch}"
-                )
-    return None
-
-
-def theory_problem(configs: Sequence[SimConfig], options: Mapping[str, Any]) -> str | None:
-    """Why the mean-field overlay cannot be drawn for these configs (None when it can)."""
-    if options.get("metric", "hidden_grad_norm") != "hidden_grad_norm":
-        return "the mean-field theory predicts the gradient at the state: use hidden_grad_norm"
-    for cfg in configs:
-        try:
-            theory.recurrent_profile(cfg)
-        except theory.TheoryUnavailable as err:
-            return str(err)
-    return None
 
 
 def draw(fig: Figure, req: Request) -> Description:
     ax = fig.axes[0]
     metric = req.options["metric"]
     relative = req.options["relative"]
-    axis_label, words = METRICS[metric]
+    axis_label, words = TIME_GRAD_METRICS[metric]
     facts = Facts(req.hide)
     scale = ", relative to the last step," if relative else ""
     facts.add(

@@ -1,4 +1,4 @@
-"""What expressions see of a simulation: the documented fields, layers indexed from 1.
+"""What expressions see of a simulation: the engine's readable fields, layers indexed from 1.
 
 Simulations run lazily, on the first expression that reads them, so a simulation that only
 feeds a figure costs nothing until the figure is drawn.
@@ -8,42 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from quizsvc.content.expr import SIM_SERIES_FIELDS, Record, Series, StepSeries
-from quizsvc.sim import SimResult, time_metric_names
+from quizsvc.content.expr import Record, Series, StepSeries
+from quizsvc.content.exprlib import TimeSeries
+from quizsvc.sim import SimResult
+from quizsvc.sim.fields import (
+    SCALAR_FIELDS,
+    STEP_FIELDS,
+    scalar,
+    series,
+    series_fields,
+    step_trace,
+)
 
 
 def sim_record(result: SimResult) -> Record:
-    """The fields of ``result`` that templates may read (see docs/authoring.md): per-layer
+    """Every field of ``quizsvc.sim.fields`` for ``result`` (see docs/authoring.md): per-layer
     series for an mlp, per-time-step series for a recurrent network."""
-    cfg = result.config
-    fields: dict[str, object] = (
-        {
-            name: Series(result.time_metric(name), name, "time step")
-            for name in time_metric_names(cfg.gates)
-        }
-        if cfg.recurrent
-        else {name: Series(result.metric(name), name) for name in SIM_SERIES_FIELDS}
-    )
-    steps = [s.step for s in result.steps]
-    fields.update(
-        depth=cfg.depth,
-        seq_len=cfg.seq_len,
-        hidden=cfg.hidden,
-        loss=result.loss,
-        total_grad_norm=result.total_grad_norm,
-        clipped_grad_norm=result.clipped_grad_norm,
-        readout_grad_norm=result.readout_grad_norm,
-        clip_cosine=result.clip_cosine,
-        diverged_at=result.diverged_at,
-        step_loss=StepSeries(steps, [s.loss for s in result.steps], "step_loss"),
-        step_grad_norm=StepSeries(
-            steps, [s.total_grad_norm for s in result.steps], "step_grad_norm"
-        ),
-        step_clipped_grad_norm=StepSeries(
-            steps, [s.clipped_grad_norm for s in result.steps], "step_clipped_grad_norm"
-        ),
-    )
-    return Record(f"recurrent ({cfg.arch}) simulation" if cfg.recurrent else "simulation", fields)
+    recurrent = result.config.recurrent
+    kind = TimeSeries if recurrent else Series
+    fields: dict[str, object] = {
+        name: kind(series(result, name), name) for name in series_fields(result)
+    }
+    fields.update({name: scalar(result, name) for name in SCALAR_FIELDS})
+    for name in STEP_FIELDS:
+        fields[name] = StepSeries(*step_trace(result, name), name)
+    label = f"recurrent ({result.config.arch}) simulation" if recurrent else "simulation"
+    return Record(label, fields)
 
 
 class Env(Mapping[str, object]):

@@ -9,6 +9,10 @@ Knows nothing of Flask, the database or the lesson format; usable from a noteboo
     rnn.time_metric("hidden_grad_norm")  # t = 1 (earliest) first
 
 See docs/simulate.md for the configuration fields, the result format and the definitions.
+
+Importing the package does not import torch: configurations, limits and results are plain
+Python (lesson files are validated against them), and `simulate` loads the engine on its first
+call.
 """
 
 from quizsvc.sim.config import (
@@ -34,7 +38,6 @@ from quizsvc.sim.config import (
     estimate_memory,
     fields_for,
 )
-from quizsvc.sim.engine import simulate
 from quizsvc.sim.errors import ValidationError
 from quizsvc.sim.result import (
     ALL_TIME_METRICS,
@@ -49,6 +52,15 @@ from quizsvc.sim.result import (
     time_metric_names,
 )
 from quizsvc.sim.version import ENGINE_VERSION
+
+
+def simulate(cfg: SimConfig) -> SimResult:
+    """Run ``cfg`` with the engine (`quizsvc.sim.engine.simulate`)."""
+    # torch (about two seconds to import) loads with the first simulation, not the package.
+    from quizsvc.sim.engine import simulate as run
+
+    return run(cfg)
+
 
 __all__ = [
     "ACTIVATIONS",

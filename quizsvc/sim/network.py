@@ -132,7 +132,7 @@ def make_task(cfg: SimConfig, gen: torch.Generator) -> Task:
     target for the last; recall shows a token from ``classes`` at every step, each token a fixed
     random vector mu ~ N(0, I), and asks for the first token after all ``seq_len`` steps.
     """
-    shape = (cfg.batch, cfg.in_features)
+    shape: tuple[int, ...] = (cfg.batch, cfg.in_features)
     dtype = dtype_of(cfg)
     if cfg.recurrent:
         shape = (cfg.seq_len, *shape)

@@ -130,14 +130,18 @@ def build_recurrent(cfg: SimConfig, gen: torch.Generator) -> RecurrentNet:
     else:
         extra = {"nonlinearity": cfg.activation} if cfg.arch == "rnn" else {}
         cell = _CELLS[cfg.arch](cfg.in_features, size, bias=cfg.bias, dtype=dtype, **extra)
-        w_ih, w_hh = cell.weight_ih, cell.weight_hh
-        b_ih, b_hh = (cell.bias_ih, cell.bias_hh) if cfg.bias else (None, None)
+        w_ih, w_hh = cell.get_parameter("weight_ih"), cell.get_parameter("weight_hh")
+        b_ih, b_hh = (
+            (cell.get_parameter("bias_ih"), cell.get_parameter("bias_hh"))
+            if cfg.bias
+            else (None, None)
+        )
     readout = torch.empty(cfg.out_features, size, dtype=dtype)
     readout_bias = torch.empty(cfg.out_features, dtype=dtype) if cfg.bias else None
     with torch.no_grad():
-        for block in w_ih.split(size):
+        for block in w_ih.chunk(gates):
             init_weight(block, cfg, gen)
-        for block in w_hh.split(size):
+        for block in w_hh.chunk(gates):
             _fill_recurrent(block, cfg, gen)
         if b_ih is not None and b_hh is not None:
             init_bias(b_ih, cfg, cfg.in_features, gen)
@@ -182,13 +186,13 @@ def gate_preactivations(
     """Each gate block's pre-activation, shape (steps, batch, H), from the inputs ``x`` and the
     states h_(t-1) in ``previous`` of the same steps, with torch's formulas (GRU: the
     candidate's recurrent part is gated by r)."""
-    size = cfg.hidden
     from_input = F.linear(x, net.weight_ih, net.bias_ih)
     from_state = F.linear(previous, net.weight_hh, net.bias_hh)
     if cfg.arch != "gru":
-        return dict(zip(cfg.gates, from_input.add_(from_state).split(size, dim=-1), strict=True))
-    a_r, a_z, a_n = from_input.split(size, dim=-1)
-    b_r, b_z, b_n = from_state.split(size, dim=-1)
+        blocks = from_input.add_(from_state).chunk(len(cfg.gates), dim=-1)
+        return dict(zip(cfg.gates, blocks, strict=True))
+    a_r, a_z, a_n = from_input.chunk(3, dim=-1)
+    b_r, b_z, b_n = from_state.chunk(3, dim=-1)
     reset = a_r.add_(b_r)
     return {
         "reset": reset,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quizsvc.content.expr import ExprError, Series
+from quizsvc.content.exprlib import ExprError, TimeSeries
 from quizsvc.quiz.checks import check_template
 from quizsvc.quiz.generate import VariantError, build
 from quizsvc.sim import SimConfig, simulate
@@ -137,7 +137,7 @@ def test_a_per_layer_field_of_a_recurrent_simulation_fails_the_variant(tmp_path:
 
 
 def test_time_series_index_from_one_and_say_time_steps() -> None:
-    series = Series([0.1, 0.2, 0.3], "hidden_grad_norm", "time step")
+    series = TimeSeries([0.1, 0.2, 0.3], "hidden_grad_norm")
     assert (series[1], series[-1]) == (0.1, 0.3)
     with pytest.raises(ExprError, match=r"has time steps 1\.\.3 \(or -1\.\.-3\); got \[0\]"):
         series[0]

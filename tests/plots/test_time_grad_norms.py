@@ -32,7 +32,7 @@ def _texts(figure: Rendered) -> str:
 
 
 def _lines(monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> list[Any]:
-    import quizsvc.plots as plots
+    import quizsvc.plots.drawing as plots
 
     fig = _drawn(monkeypatch, plots, lambda: render("time_grad_norms", **kwargs))
     assert legends_clear_of_axes(fig) == []
