@@ -10,12 +10,10 @@ from typing import Any
 
 import pytest
 
-from quizsvc.plots import FIGURE_KINDS, FigureError, Rendered, check_figure, render
+from quizsvc.plots import FIGURE_KINDS, FigureError, check_figure, render
 from quizsvc.plots.style import number
 from quizsvc.sim import SimConfig, SimResult, simulate, theory
-from tests.plots.test_render import _drawn, legends_clear_of_axes
-
-SVG = "{http://www.w3.org/2000/svg}"
+from tests.support.figures import drawn, legends_clear_of_axes, svg_texts
 
 
 @cache
@@ -24,17 +22,10 @@ def sim(**fields: Any) -> SimResult:
     return simulate(SimConfig.from_dict({**base, **fields}))
 
 
-def _texts(figure: Rendered) -> str:
-    root = ET.fromstring(figure.data)
-    return " ".join(
-        t.text or "" for t in root.iter() if t.tag in (f"{SVG}text", f"{SVG}title", f"{SVG}desc")
-    )
-
-
 def _lines(monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> list[Any]:
     import quizsvc.plots.drawing as plots
 
-    fig = _drawn(monkeypatch, plots, lambda: render("time_grad_norms", **kwargs))
+    fig = drawn(monkeypatch, plots, lambda: render("time_grad_norms", **kwargs))
     assert legends_clear_of_axes(fig) == []
     return fig.axes[0].get_lines()
 
@@ -57,7 +48,7 @@ def test_renders_labelled_deterministic_svg_and_png_with_legend_above() -> None:
     assert title.text == "Gradient norm per time step" and desc.text == first.alt
     sizes = [float(s) for s in re.findall(rb"font-size: ([0-9.]+)px", first.data)]
     assert sizes and min(sizes) >= 9
-    texts = _texts(first)
+    texts = svg_texts(first)
     assert "time step t (1 = earliest; the loss reads the last state)" in texts
     assert "LSTM, forget bias 1" in texts and "RNN, tanh" in texts and "GRU" in texts
     assert "10-90 % over 3 seeds" in texts
@@ -84,11 +75,11 @@ def test_alt_text_states_both_ends_and_the_factor_unless_hidden() -> None:
     factor = (norms[0] / norms[-1]) ** (1 / 19)
     assert f"a factor of about {number(factor)} per step" in alt
     hidden = render("time_grad_norms", [rnn], hide={"hidden_grad_norm"})
-    assert number(norms[0]) not in _texts(hidden) and "per step" not in hidden.alt
+    assert number(norms[0]) not in svg_texts(hidden) and "per step" not in hidden.alt
     ratio_only = render("time_grad_norms", [rnn], hide={"ratio"}).alt
     assert "per step" not in ratio_only and number(norms[0]) in ratio_only
     labels = render("time_grad_norms", [rnn, sim(arch="rnn")], hide={"recurrent_gain"})
-    assert "network A" in _texts(labels) and "0.6" not in _texts(labels)
+    assert "network A" in svg_texts(labels) and "0.6" not in svg_texts(labels)
 
 
 def test_theory_overlay_is_the_mean_field_prediction(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,14 +90,14 @@ def test_theory_overlay_is_the_mean_field_prediction(monkeypatch: pytest.MonkeyP
     expected = [anchor * p for p in theory.recurrent_profile(rnn.config).hidden_grad]
     assert list(predicted) == pytest.approx(expected)
     assert predicted[-1] == pytest.approx(measured[-1])
-    assert "mean-field theory" in _texts(render("time_grad_norms", [rnn], theory=True))
+    assert "mean-field theory" in svg_texts(render("time_grad_norms", [rnn], theory=True))
 
 
 def test_underflow_and_overflow_leave_marked_gaps() -> None:
     blown = sim(arch="rnn", activation="linear", seq_len=300, hidden=8, recurrent_gain=1.5)
     assert not all(math.isfinite(v) for v in blown.time_metric("hidden_grad_norm"))
     figure = render("time_grad_norms", [blown])
-    assert "gaps: 0 or not finite" in _texts(figure) and "Gaps in a line" in figure.alt
+    assert "gaps: 0 or not finite" in svg_texts(figure) and "Gaps in a line" in figure.alt
 
 
 @pytest.mark.parametrize(
