@@ -25,6 +25,7 @@ def warm_up(app: Flask | None = None) -> None:
     from quizsvc.sim import SimConfig, simulate
 
     simulate(SimConfig.from_dict({"depth": 2, "width": 4, "batch": 2}))
+    simulate(SimConfig.from_dict({"arch": "lstm", "seq_len": 2, "hidden": 4, "batch": 2}))
     if isinstance(app, Flask):
         from quizsvc.services.catalog import get_catalog
 

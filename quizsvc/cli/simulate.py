@@ -32,6 +32,7 @@ _LAYER_COLUMNS = (
     ("<W,dL/dW>", "w_dot_grad", ".3e"),
 )
 _CELL = 11
+_GATE_SHORT = {"candidate": "cand."}
 
 
 def _flag(name: str) -> str:
@@ -165,22 +166,10 @@ def _write_plot(
 
 
 def format_table(result: SimResult) -> str:
-    """The human-readable report: per-layer table, totals and the training trace."""
+    """The human-readable report: per-layer (or per-time-step) table, totals, training trace."""
     cfg = result.config
-    width = cfg.width if isinstance(cfg.width, int) else "/".join(map(str, cfg.width))
-    lines = [
-        f"engine {result.engine_version}  depth {cfg.depth}  width {width}  {cfg.activation}  "
-        f"init {cfg.init}  norm {cfg.norm}  residual {cfg.residual}  batch {cfg.batch}  "
-        f"{cfg.dtype}  seed {cfg.seed}"
-        + (f" (median of {result.seeds} seeds)" if result.seeds > 1 else ""),
-        "",
-        f"{'layer':>5}" + "".join(f"{h:>{_CELL}}" for h, _, _ in _LAYER_COLUMNS),
-    ]
-    for layer in result.layers:
-        cells = "".join(
-            f"{getattr(layer, name):>{_CELL}{spec}}" for _, name, spec in _LAYER_COLUMNS
-        )
-        lines.append(f"{layer.index:>5}{cells}")
+    seeds = f" (median of {result.seeds} seeds)" if result.seeds > 1 else ""
+    lines = _recurrent_rows(result, seeds) if cfg.recurrent else _layer_rows(result, seeds)
     lines += [
         "",
         f"readout |dL/dW| {result.readout_grad_norm:.4g}   loss {result.loss:.4g}   "
@@ -199,6 +188,50 @@ def format_table(result: SimResult) -> str:
     if result.diverged_at is not None:
         lines.append(f"non-finite loss or gradient at step {result.diverged_at}: stopped")
     return "\n".join(lines)
+
+
+def _layer_rows(result: SimResult, seeds: str) -> list[str]:
+    cfg = result.config
+    width = cfg.width if isinstance(cfg.width, int) else "/".join(map(str, cfg.width))
+    lines = [
+        f"engine {result.engine_version}  depth {cfg.depth}  width {width}  {cfg.activation}  "
+        f"init {cfg.init}  norm {cfg.norm}  residual {cfg.residual}  batch {cfg.batch}  "
+        f"{cfg.dtype}  seed {cfg.seed}{seeds}",
+        "",
+        f"{'layer':>5}" + "".join(f"{h:>{_CELL}}" for h, _, _ in _LAYER_COLUMNS),
+    ]
+    for layer in result.layers:
+        cells = "".join(
+            f"{getattr(layer, name):>{_CELL}{spec}}" for _, name, spec in _LAYER_COLUMNS
+        )
+        lines.append(f"{layer.index:>5}{cells}")
+    return lines
+
+
+def _recurrent_rows(result: SimResult, seeds: str) -> list[str]:
+    """One row per time step (t = 1 is the earliest): gradient norms, state size, and the
+    saturated share of each gate block."""
+    cfg = result.config
+    lstm = cfg.arch == "lstm"
+    setting = {"lstm": f" (forget bias {cfg.forget_bias:g})", "rnn": f" ({cfg.activation})"}
+    lines = [
+        f"engine {result.engine_version}  {cfg.arch}{setting.get(cfg.arch, '')}  "
+        f"seq_len {cfg.seq_len}  "
+        f"hidden {cfg.hidden}  recurrent {cfg.recurrent_init} x{cfg.recurrent_gain:g}  "
+        f"task {cfg.task}  batch {cfg.batch}  {cfg.dtype}  seed {cfg.seed}{seeds}",
+        "",
+        f"{'t':>5}{'|dL/dh_t|':>{_CELL}}"
+        + (f"{'|dL/dc_t|':>{_CELL}}" if lstm else "")
+        + f"{'rms h_t':>{_CELL}}"
+        + "".join(f"{_GATE_SHORT.get(g, g) + ' sat':>{_CELL}}" for g in cfg.gates),
+    ]
+    for step in result.time_steps:
+        cell = f"{step.cell_grad_norm:>{_CELL}.3e}" if lstm else ""
+        sat = "".join(f"{step.gate_saturation[g]:>{_CELL}.1%}" for g in cfg.gates)
+        lines.append(
+            f"{step.t:>5}{step.hidden_grad_norm:>{_CELL}.3e}{cell}{step.hidden_rms:>{_CELL}.3g}{sat}"
+        )
+    return lines
 
 
 def _last(result: SimResult, step: int) -> bool:

@@ -51,18 +51,26 @@ class _Values(Sequence[float]):
 class Series(_Values):
     """A per-layer series indexed from 1 (the layer nearest the input); ``[-1]`` is the last."""
 
+    unit = "layer"
+
     def __init__(self, values: Iterable[float], name: str = "series") -> None:
         super().__init__(values, name)
 
     def __getitem__(self, index: Any) -> Any:
-        index = self._whole(index, "layer index")
+        index = self._whole(index, f"{self.unit} index")
         n = len(self.values)
         if index == 0 or not -n <= index <= n:
-            raise ExprError(f"{self.name} has layers 1..{n} (or -1..-{n}); got [{index}]")
+            raise ExprError(f"{self.name} has {self.unit}s 1..{n} (or -1..-{n}); got [{index}]")
         return self.values[index - 1] if index > 0 else self.values[index]
 
     def __repr__(self) -> str:
-        return f"Series({self.name}, {list(self.values)})"
+        return f"{type(self).__name__}({self.name}, {list(self.values)})"
+
+
+class TimeSeries(Series):
+    """A recurrent network's series per time step, indexed from 1 (the earliest step)."""
+
+    unit = "time step"
 
 
 class StepSeries(_Values):

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from quizsvc.plots.metrics import GRAD_NORM_METRICS, LAYER_STAT_METRICS
+from quizsvc.plots.metrics import GRAD_NORM_METRICS, LAYER_STAT_METRICS, TIME_GRAD_METRICS
 from quizsvc.plots.text import HIDEABLE
-from quizsvc.sim import ACTIVATIONS, SimConfig, SimResult
+from quizsvc.sim import ACTIVATIONS, ARCHS, RECURRENT_ARCHS, SimConfig, SimResult
 from quizsvc.sim.errors import suggestion
 
 
@@ -42,6 +42,7 @@ class FigureKind:
     module: str  # quizsvc.plots.<module> has draw(fig, request) -> Description
     rows: int = 1
     needs_training: bool = False
+    archs: tuple[str, ...] = ("mlp",)  # the architectures whose results it can draw
 
 
 def _int_between(lo: int, hi: int) -> Option:
@@ -100,6 +101,7 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         module="training",
         rows=2,
         needs_training=True,
+        archs=ARCHS,
     ),
     "activation_fn": FigureKind(
         description="an activation function and its derivative with saturated regions shaded",
@@ -112,6 +114,7 @@ FIGURE_KINDS: dict[str, FigureKind] = {
             "zmax": _with_default(_number_between(1.0, 20.0), 5.0),
         },
         module="activation_fn",
+        archs=ARCHS,
     ),
     "layer_stats": FigureKind(
         description="one per-layer statistic (activation mean or spread, saturation, dead "
@@ -133,6 +136,21 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         options={"max_layers": _with_default(_int_between(1, 12), 6)},
         module="update_ratio",
         needs_training=True,
+    ),
+    "time_grad_norms": FigureKind(
+        description="gradient norm at the state (or LSTM cell) per time step on a log axis, "
+        "several recurrent networks overlaid, with the multi-seed band and the mean-field "
+        "prediction for a vanilla rnn on request",
+        requires="1-8 simulations with arch rnn, lstm or gru; metric cell_grad_norm needs lstm",
+        min_sims=1,
+        max_sims=8,
+        options={
+            "metric": _choice("hidden_grad_norm", TIME_GRAD_METRICS),
+            "band": _BOOL,
+            "relative": _with_default(_BOOL, False),
+        },
+        module="time_grad_norms",
+        archs=RECURRENT_ARCHS,
     ),
 }
 
@@ -161,6 +179,7 @@ def check_figure(
         _names_problem("hide", names(hide), HIDEABLE),
         _names_problem(f"{kind} option", options, spec.options),
         _values_problem(kind, spec, options),
+        _arch_problem(kind, spec, configs, options),
         _training_problem(kind, spec, configs),
         _theory_problem(kind, configs, options, theory),
         _activation_fn_problem(kind, configs, options),
@@ -207,6 +226,25 @@ def _values_problem(kind: str, spec: FigureKind, options: Mapping[str, Any]) -> 
     return None
 
 
+def _arch_problem(
+    kind: str, spec: FigureKind, configs: list[SimConfig], options: Mapping[str, Any]
+) -> str | None:
+    for cfg in configs:
+        if cfg.arch not in spec.archs:
+            archs = ", ".join(spec.archs[:-1]) + " or " + spec.archs[-1]
+            other = "time_grad_norms" if cfg.recurrent else "grad_norms or layer_stats"
+            return (
+                f"{kind} draws arch {archs if len(spec.archs) > 1 else spec.archs[0]}, not "
+                f"{cfg.arch}: use {other}, or training for a training trace"
+            )
+        if options.get("metric") == "cell_grad_norm" and cfg.arch != "lstm":
+            return (
+                "metric cell_grad_norm needs arch lstm (only an LSTM has a cell state), "
+                f"not {cfg.arch}"
+            )
+    return None
+
+
 def _training_problem(kind: str, spec: FigureKind, configs: list[SimConfig]) -> str | None:
     if spec.needs_training and any(c.steps == 0 for c in configs):
         return f"{kind} needs a training run: set steps > 0 in its simulation"
@@ -218,8 +256,10 @@ def _theory_problem(
 ) -> str | None:
     if not wanted:
         return None
+    if kind == "time_grad_norms":
+        return _recurrent_theory_problem(configs, options)
     if kind != "grad_norms":
-        return f"theory overlays are drawn on grad_norms only, not on {kind}"
+        return f"theory overlays are drawn on grad_norms and time_grad_norms only, not on {kind}"
     if options.get("metric", "weight_grad_norm") != "output_grad_norm":
         return (
             "the mean-field theory predicts the gradient at each layer's output: "
@@ -232,6 +272,19 @@ def _theory_problem(
     for cfg in configs:
         try:
             theory.mean_field_profile(cfg)
+        except theory.TheoryUnavailable as err:
+            return str(err)
+    return None
+
+
+def _recurrent_theory_problem(configs: list[SimConfig], options: Mapping[str, Any]) -> str | None:
+    if options.get("metric", "hidden_grad_norm") != "hidden_grad_norm":
+        return "the mean-field theory predicts the gradient at the state: use hidden_grad_norm"
+    from quizsvc.sim import theory  # torch, loaded only for a figure that asks for theory
+
+    for cfg in configs:
+        try:
+            theory.recurrent_profile(cfg)
         except theory.TheoryUnavailable as err:
             return str(err)
     return None

@@ -1,4 +1,5 @@
-"""What the per-layer figures can plot: each metric's axis label and the words for its alt text.
+"""What the per-layer and per-time-step figures can plot: each metric's axis label and the words
+for its alt text.
 
 Kept apart from the drawing modules (which import matplotlib) because the figure rules in
 `quizsvc.plots.kinds` offer these names as the ``metric`` option, and lesson files are
@@ -37,4 +38,10 @@ LAYER_STAT_METRICS: dict[str, tuple[str, str, Scale]] = {
     ),
     "dead_fraction": ("dead units (% of the layer)", "share of dead units", "fraction"),
     "w_dot_grad": ("⟨W, ∂L/∂W⟩ per layer (loss units)", "inner product of W and ∂L/∂W", "signed"),
+}
+
+#: time_grad_norms (recurrent networks): metric -> (axis label, words for the alt text)
+TIME_GRAD_METRICS: dict[str, tuple[str, str]] = {
+    "hidden_grad_norm": ("‖∂L/∂hₜ‖", "norm of the loss gradient at the state h_t"),
+    "cell_grad_norm": ("‖∂L/∂cₜ‖", "norm of the loss gradient at the cell c_t"),
 }

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 
-from quizsvc.sim import LAYER_METRICS, SimConfig
+from quizsvc.sim import LAYER_METRICS, TIME_METRICS, SimConfig, fields_for
 
 #: Quantities a figure can mention besides configuration fields and per-layer metrics.
 EXTRA_QUANTITIES: tuple[str, ...] = (
+    *TIME_METRICS,
     "loss",
     "total_grad_norm",
     "clipped_grad_norm",
@@ -31,7 +32,13 @@ HIDEABLE: frozenset[str] = frozenset(
 
 #: Fields that identify a network in an automatic label, most telling first.
 _LABEL_FIELDS = (
+    "arch",
     "activation",
+    "forget_bias",
+    "recurrent_init",
+    "recurrent_gain",
+    "seq_len",
+    "hidden",
     "init",
     "norm",
     "residual",
@@ -64,30 +71,54 @@ class Facts:
 def config_labels(configs: Sequence[SimConfig], hide: frozenset[str]) -> list[str]:
     """Legend labels naming what tells the configs apart (hidden fields never appear).
 
-    One config is described by its activation, init and depth; several by the fields in which
-    they differ. When everything telling them apart is hidden: "network A", "network B", ...
+    One config is described by its activation, init and depth (a recurrent one by its arch,
+    activation and size); several by the fields in which they differ ("LSTM, forget bias 1"
+    against "RNN"). A field that does not apply to a config's arch is left out of its label.
+    When everything telling them apart is hidden: "network A", "network B", ...
     """
     if len(configs) == 1:
-        names = [f for f in ("activation", "init", "depth") if f not in hide]
+        single = ("arch", "activation", "hidden") if configs[0].recurrent else _SINGLE_MLP
+        names = [f for f in single if f not in hide]
     else:
         names = [
             f
             for f in _LABEL_FIELDS
             if f not in hide and len({repr(_value(c, f)) for c in configs}) > 1
         ]
-    labels = [", ".join(_field_text(c, f) for f in names) for c in configs]
+    labels = [", ".join(t for f in names if (t := _field_text(c, f))) for c in configs]
     if len(set(labels)) < len(labels) or not all(labels):
         return [f"network {chr(ord('A') + i)}" for i in range(len(configs))]
     return labels
 
 
+_SINGLE_MLP = ("activation", "init", "depth")
+
+
 def _value(cfg: SimConfig, name: str) -> object:
-    """A field's value for comparison (width 64 and width [64, 64] are the same network)."""
+    """A field's value for comparison (width 64 and width [64, 64] are the same network);
+    None where the field does not apply to the config's arch (an LSTM has no depth)."""
+    if name not in fields_for(cfg.arch) or (name == "activation" and cfg.arch in _FIXED_CELLS):
+        return None
     return cfg.widths if name == "width" else getattr(cfg, name)
 
 
+#: Cells whose activation is part of their definition (sigmoid gates, tanh candidate).
+_FIXED_CELLS = ("lstm", "gru")
+
+
 def _field_text(cfg: SimConfig, name: str) -> str:
-    value = getattr(cfg, name)
+    """How a field reads in a legend label; empty where it does not apply to the config."""
+    value = _value(cfg, name)
+    if value is None:
+        return ""
+    if name == "arch":
+        return str(value).upper()
+    if name == "forget_bias":
+        return f"forget bias {value:g}"
+    if name == "recurrent_gain":
+        return f"recurrent gain {value:g}"
+    if name == "recurrent_init":
+        return f"{value} recurrent"
     if name in ("activation", "init"):
         return str(value)
     if name == "residual":

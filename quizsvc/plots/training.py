@@ -59,7 +59,7 @@ def draw(fig: Figure, req: Request) -> Description:
     top.set_ylabel("gradient norm ‖g‖")
     bottom.plot(steps, positive(losses), color=PALETTE[2])
     log_y(bottom, losses, max_ticks=4)
-    bottom.set_ylabel("loss (nats)" if cfg.task == "classification" else "loss (MSE)")
+    bottom.set_ylabel("loss (MSE)" if cfg.task == "regression" else "loss (nats)")
     bottom.set_xlabel("optimiser step")
     few_ticks(bottom.xaxis, integer=True)
     if sim.diverged_at is not None:

@@ -9,17 +9,31 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 
 from quizsvc.content.expr import Record, Series, StepSeries
+from quizsvc.content.exprlib import TimeSeries
 from quizsvc.sim import SimResult
-from quizsvc.sim.fields import LAYER_FIELDS, SCALAR_FIELDS, STEP_FIELDS, scalar, step_trace
+from quizsvc.sim.fields import (
+    SCALAR_FIELDS,
+    STEP_FIELDS,
+    scalar,
+    series,
+    series_fields,
+    step_trace,
+)
 
 
 def sim_record(result: SimResult) -> Record:
-    """Every field of ``quizsvc.sim.fields`` for ``result`` (see docs/authoring.md)."""
-    fields: dict[str, object] = {name: Series(result.metric(name), name) for name in LAYER_FIELDS}
+    """Every field of ``quizsvc.sim.fields`` for ``result`` (see docs/authoring.md): per-layer
+    series for an mlp, per-time-step series for a recurrent network."""
+    recurrent = result.config.recurrent
+    kind = TimeSeries if recurrent else Series
+    fields: dict[str, object] = {
+        name: kind(series(result, name), name) for name in series_fields(result)
+    }
     fields.update({name: scalar(result, name) for name in SCALAR_FIELDS})
     for name in STEP_FIELDS:
         fields[name] = StepSeries(*step_trace(result, name), name)
-    return Record("simulation", fields)
+    label = f"recurrent ({result.config.arch}) simulation" if recurrent else "simulation"
+    return Record(label, fields)
 
 
 class Env(Mapping[str, object]):

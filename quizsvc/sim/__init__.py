@@ -5,6 +5,8 @@ Knows nothing of Flask, the database or the lesson format; usable from a noteboo
     from quizsvc.sim import SimConfig, simulate
     res = simulate(SimConfig(depth=20, width=128, activation="tanh", init="xavier_normal"))
     [layer.weight_grad_norm for layer in res.layers]
+    rnn = simulate(SimConfig(arch="lstm", seq_len=50, hidden=64, forget_bias=1.0))
+    rnn.time_metric("hidden_grad_norm")  # t = 1 (earliest) first
 
 See docs/simulate.md for the configuration fields, the result format and the definitions.
 
@@ -15,20 +17,40 @@ call.
 
 from quizsvc.sim.config import (
     ACTIVATIONS,
+    ARCH_ACTIVATIONS,
+    ARCH_TASKS,
+    ARCHS,
     BIAS_INITS,
     DTYPES,
     FLOP_BUDGET,
+    GATES,
     INITS,
     KAIMING_MODES,
     LIMITS,
+    MEMORY_BUDGET,
     NORMS,
     OPTIMIZERS,
+    RECURRENT_ARCHS,
+    RECURRENT_INITS,
     TASKS,
     SimConfig,
     estimate_flops,
+    estimate_memory,
+    fields_for,
 )
 from quizsvc.sim.errors import ValidationError
-from quizsvc.sim.result import LAYER_METRICS, Band, Histogram, LayerStats, SimResult, StepStats
+from quizsvc.sim.result import (
+    ALL_TIME_METRICS,
+    LAYER_METRICS,
+    TIME_METRICS,
+    Band,
+    Histogram,
+    LayerStats,
+    SimResult,
+    StepStats,
+    TimeStepStats,
+    time_metric_names,
+)
 from quizsvc.sim.version import ENGINE_VERSION
 
 
@@ -42,24 +64,37 @@ def simulate(cfg: SimConfig) -> SimResult:
 
 __all__ = [
     "ACTIVATIONS",
+    "ALL_TIME_METRICS",
+    "ARCHS",
+    "ARCH_ACTIVATIONS",
+    "ARCH_TASKS",
     "BIAS_INITS",
     "DTYPES",
     "ENGINE_VERSION",
     "FLOP_BUDGET",
+    "GATES",
     "INITS",
     "KAIMING_MODES",
     "LAYER_METRICS",
     "LIMITS",
+    "MEMORY_BUDGET",
     "NORMS",
     "OPTIMIZERS",
+    "RECURRENT_ARCHS",
+    "RECURRENT_INITS",
     "TASKS",
+    "TIME_METRICS",
     "Band",
     "Histogram",
     "LayerStats",
     "SimConfig",
     "SimResult",
     "StepStats",
+    "TimeStepStats",
     "ValidationError",
     "estimate_flops",
+    "estimate_memory",
+    "fields_for",
     "simulate",
+    "time_metric_names",
 ]

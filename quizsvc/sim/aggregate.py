@@ -9,7 +9,15 @@ from __future__ import annotations
 import numpy as np
 
 from quizsvc.sim.config import SimConfig
-from quizsvc.sim.result import LAYER_METRICS, Band, LayerStats, SimResult, StepStats
+from quizsvc.sim.result import (
+    LAYER_METRICS,
+    Band,
+    LayerStats,
+    SimResult,
+    StepStats,
+    TimeStepStats,
+    time_metric_names,
+)
 
 
 def percentiles(values: np.ndarray, q: tuple[float, ...]) -> np.ndarray:
@@ -25,15 +33,19 @@ def _median(values: list[float]) -> float:
 def aggregate(cfg: SimConfig, runs: list[SimResult]) -> SimResult:
     """Combine single-seed ``runs`` (seeds cfg.seed, cfg.seed+1, ...) into one result.
 
-    Per-layer metrics and scalars become medians; ``band`` holds p10/p50/p90 per layer. The
-    training trace is the per-step median over the seeds still running at that step, recorded
-    series likewise; ``diverged_at`` is the earliest divergence of any seed. Histograms are
-    those of the first seed (bins of different runs do not line up).
+    Per-layer (or per-time-step) metrics and scalars become medians; ``band`` holds p10/p50/p90
+    per layer (or time step). The training trace is the per-step median over the seeds still
+    running at that step, recorded series likewise; ``diverged_at`` is the earliest divergence
+    of any seed. Histograms are those of the first seed (bins of different runs do not line up).
     """
     band: dict[str, Band] = {}
     medians: dict[str, list[float]] = {}
-    for metric in LAYER_METRICS:
-        table = np.asarray([run.metric(metric) for run in runs], dtype=np.float64)
+    recurrent = cfg.recurrent
+    for metric in time_metric_names(cfg.gates) if recurrent else LAYER_METRICS:
+        table = np.asarray(
+            [run.time_metric(metric) if recurrent else run.metric(metric) for run in runs],
+            dtype=np.float64,
+        )
         p10, p50, p90 = percentiles(table, (10.0, 50.0, 90.0))
         band[metric] = Band(p10.tolist(), p50.tolist(), p90.tolist())
         medians[metric] = p50.tolist()
@@ -61,7 +73,24 @@ def aggregate(cfg: SimConfig, runs: list[SimResult]) -> SimResult:
         diverged_at=min(diverged) if diverged else None,
         seeds=len(runs),
         band=band,
+        time_steps=_median_time_steps(cfg.gates, runs[0].time_steps, medians),
     )
+
+
+def _median_time_steps(
+    gates: tuple[str, ...], first: list[TimeStepStats], medians: dict[str, list[float]]
+) -> list[TimeStepStats]:
+    return [
+        TimeStepStats(
+            t=step.t,
+            hidden_grad_norm=medians["hidden_grad_norm"][i],
+            cell_grad_norm=medians["cell_grad_norm"][i],
+            hidden_rms=medians["hidden_rms"][i],
+            gate_mean={g: medians[f"{g}_mean"][i] for g in gates},
+            gate_saturation={g: medians[f"{g}_saturation"][i] for g in gates},
+        )
+        for i, step in enumerate(first)
+    ]
 
 
 def _median_steps(runs: list[SimResult]) -> list[StepStats]:

@@ -1,8 +1,9 @@
 """`SimConfig`: what a simulation runs, validated against the engine's limits before it runs.
 
-This module owns the facts other layers rely on: the supported activations, initialisations,
-normalisations, optimisers and tasks, and the numeric limits (``LIMITS``) that the content
-validator uses to check an instructor's parameter ranges. A config that exists is valid: the
+This module owns the facts other layers rely on: the supported architectures, activations,
+initialisations, normalisations, optimisers and tasks, which fields apply to which architecture,
+and the numeric limits (``LIMITS``) that the content validator uses to check an instructor's
+parameter ranges. A config that exists is valid: the
 dataclass validates itself on construction, so ``replace`` and ``from_dict`` cannot produce a
 config that would fail (or run for an hour) later.
 """
@@ -21,6 +22,8 @@ from typing import Any
 from quizsvc.sim.errors import ValidationError, choice_error, suggestion
 from quizsvc.sim.version import ENGINE_VERSION
 
+ARCHS: tuple[str, ...] = ("mlp", "rnn", "lstm", "gru")
+RECURRENT_ARCHS: tuple[str, ...] = ("rnn", "lstm", "gru")
 ACTIVATIONS: tuple[str, ...] = (
     "linear",
     "sigmoid",
@@ -41,21 +44,49 @@ INITS: tuple[str, ...] = (
     "orthogonal",
     "pytorch_default",
 )
+RECURRENT_INITS: tuple[str, ...] = ("orthogonal", "normal", "identity")
 BIAS_INITS: tuple[str, ...] = ("zeros", "normal", "pytorch_default")
 NORMS: tuple[str, ...] = ("none", "batch", "layer")
 OPTIMIZERS: tuple[str, ...] = ("sgd", "adam")
-TASKS: tuple[str, ...] = ("regression", "classification")
+TASKS: tuple[str, ...] = ("regression", "classification", "recall")
 KAIMING_MODES: tuple[str, ...] = ("fan_in", "fan_out")
 DTYPES: tuple[str, ...] = ("float32", "float64")
+
+#: Per architecture: the activations and tasks it accepts, and its default activation. A
+#: recurrent cell computes h_t = phi(W_ih x_t + W_hh h_(t-1) + b) (torch.nn.RNN offers tanh and
+#: relu; linear is the same recurrence without phi); LSTM and GRU have sigmoid gates and a tanh
+#: candidate, so their only activation is tanh.
+ARCH_ACTIVATIONS: dict[str, tuple[str, ...]] = {
+    "mlp": ACTIVATIONS,
+    "rnn": ("tanh", "relu", "linear"),
+    "lstm": ("tanh",),
+    "gru": ("tanh",),
+}
+ARCH_TASKS: dict[str, tuple[str, ...]] = {
+    "mlp": ("regression", "classification"),
+    "rnn": ("regression", "recall"),
+    "lstm": ("regression", "recall"),
+    "gru": ("regression", "recall"),
+}
+DEFAULT_ACTIVATION: dict[str, str] = {"mlp": "relu", "rnn": "tanh", "lstm": "tanh", "gru": "tanh"}
+#: Fields that mean something for one kind of network only; elsewhere they must keep their
+#: default, so a setting that would be silently ignored is an error instead.
+MLP_FIELDS: tuple[str, ...] = ("depth", "width", "norm", "residual", "residual_scale")
+RECURRENT_FIELDS: tuple[str, ...] = ("seq_len", "hidden", "recurrent_init", "recurrent_gain")
+LSTM_FIELDS: tuple[str, ...] = ("forget_bias",)
 
 #: Estimated floating-point operations one simulation may cost (all seeds together, float64
 #: counted double). About two seconds of one CPU core at the ~100 GFLOP/s bench/sim.py measures.
 FLOP_BUDGET = 2e11
+#: Bytes of activations a recurrent simulation may keep for backpropagation through time.
+MEMORY_BUDGET = 256 * 2**20
 
 #: field -> (min, max), inclusive. Sequences (``width``) are checked element-wise.
 LIMITS: dict[str, tuple[float, float]] = {
     "depth": (1, 256),
     "width": (1, 2048),
+    "seq_len": (1, 1000),
+    "hidden": (1, 1024),
     "batch": (1, 1024),
     "input_dim": (1, 4096),
     "leaky_slope": (0.0, 1.0),
@@ -64,6 +95,8 @@ LIMITS: dict[str, tuple[float, float]] = {
     "gain": (0.0, 10.0),
     "bias_std": (0.0, 10.0),
     "residual_scale": (0.0, 10.0),
+    "recurrent_gain": (0.0, 10.0),
+    "forget_bias": (-10.0, 10.0),
     "classes": (2, 1000),
     "clip_norm": (1e-8, 1e6),
     "clip_norm_type": (1.0, math.inf),
@@ -76,15 +109,20 @@ LIMITS: dict[str, tuple[float, float]] = {
     "seed": (0, 2**31 - 1),
     "seeds": (1, 32),
     "flops": (0.0, FLOP_BUDGET),
+    "memory": (0.0, MEMORY_BUDGET),
 }
 
 #: One line per field, for the CLI's --help and docs/simulate.md (a test keeps them in step).
 FIELD_DOCS: dict[str, str] = {
-    "depth": "number of hidden layers",
+    "arch": "network: mlp (feedforward) or a recurrent rnn, lstm or gru",
+    "depth": "number of hidden layers (mlp)",
     "width": "units per hidden layer: one number, or one per layer (comma-separated on the CLI)",
-    "batch": "examples in the (fixed) batch",
-    "input_dim": "input dimension (default: the first hidden width)",
-    "activation": "nonlinearity of every hidden layer",
+    "seq_len": "time steps T the recurrent network is unrolled over (rnn, lstm, gru)",
+    "hidden": "units H of the recurrent state (rnn, lstm, gru)",
+    "batch": "examples (sequences) in the (fixed) batch",
+    "input_dim": "input dimension (default: the first hidden width, or hidden)",
+    "activation": "nonlinearity of every hidden layer (rnn: tanh, relu or linear; "
+    "default relu for mlp, tanh for rnn)",
     "leaky_slope": "negative slope of leaky_relu",
     "init": "weight initialisation (the readout layer uses it too)",
     "init_std": "standard deviation for init normal",
@@ -97,7 +135,12 @@ FIELD_DOCS: dict[str, str] = {
     "norm": "normalisation before each activation (no learnable scale or shift)",
     "residual": "add each layer's input to its output where widths match",
     "residual_scale": "scale of the residual branch: h + s * phi(...)",
-    "task": "synthetic task: regression to random targets or classification of clusters",
+    "recurrent_init": "recurrent weight init: orthogonal (times the gain), normal "
+    "(std gain/sqrt(hidden)) or identity (times the gain, IRNN)",
+    "recurrent_gain": "gain G of the recurrent init: every scheme has spectral radius about G",
+    "forget_bias": "bias of the LSTM forget gate (Gers et al. 2000 suggest 1)",
+    "task": "synthetic task: regression to random targets, classification of clusters (mlp), "
+    "recall of the first token (recurrent)",
     "classes": "number of classes, or of regression targets",
     "clip_norm": "clip the total gradient norm to this (torch clip_grad_norm_)",
     "clip_norm_type": "p of the p-norm for the total norm ('inf' for the max)",
@@ -116,6 +159,7 @@ FIELD_DOCS: dict[str, str] = {
 #: How each field is checked: a name from a list, an integer, a flag, or else a number; the
 #: optional ones may also be None.
 CHOICES: dict[str, tuple[str, ...]] = {
+    "arch": ARCHS,
     "activation": ACTIVATIONS,
     "init": INITS,
     "bias_init": BIAS_INITS,
@@ -123,30 +167,59 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "task": TASKS,
     "optimizer": OPTIMIZERS,
     "kaiming_mode": KAIMING_MODES,
+    "recurrent_init": RECURRENT_INITS,
     "dtype": DTYPES,
 }
-INT_FIELDS = ("depth", "batch", "input_dim", "classes", "steps", "record_every", "seed", "seeds")
+INT_FIELDS = (
+    "depth",
+    "seq_len",
+    "hidden",
+    "batch",
+    "input_dim",
+    "classes",
+    "steps",
+    "record_every",
+    "seed",
+    "seeds",
+)
 BOOL_FIELDS = ("bias", "residual")
 OPTIONAL_FIELDS = ("input_dim", "gain", "clip_norm", "clip_value")
 
 # Elementwise work per unit and example in a pass (activation, its derivative, statistics).
 _ELEMENTWISE_FLOPS = 40
+# Fixed cost of one time step of a forward and backward pass (Python, dispatch, autograd
+# bookkeeping), per weight block of the cell plus one, in FLOPs at ~100 GFLOP/s: a tiny rnn
+# step measures about 0.1 ms, an LSTM step 0.3 ms.
+_TIME_STEP_FLOPS = 6e6
+#: Matrices (gates, or the candidate) stacked in a recurrent cell's weights, in torch's order.
+GATES: dict[str, tuple[str, ...]] = {
+    "rnn": ("state",),
+    "lstm": ("input", "forget", "candidate", "output"),
+    "gru": ("reset", "update", "candidate"),
+}
 
 
 @dataclass(frozen=True)
 class SimConfig:
     """One network, task and training schedule. See docs/simulate.md for every field.
 
-    Construction validates; invalid values raise `ValidationError`. ``width`` is one width for
-    every hidden layer or a tuple with one entry per hidden layer. ``steps=0`` means a single
-    forward/backward pass; ``seeds > 1`` runs seeds ``seed, seed+1, ...`` and aggregates.
+    Construction validates; invalid values raise `ValidationError`. ``arch`` picks a
+    feedforward network (``depth`` layers of ``width``) or a recurrent one (one cell of
+    ``hidden`` units over ``seq_len`` steps); a field of the other kind must keep its default.
+    ``width`` is one width for every hidden layer or a tuple with one entry per hidden layer.
+    ``activation`` None means the architecture's default (relu, or tanh for recurrent cells).
+    ``steps=0`` means a single forward/backward pass; ``seeds > 1`` runs seeds ``seed, seed+1,
+    ...`` and aggregates.
     """
 
+    arch: str = "mlp"
     depth: int = 10
     width: int | tuple[int, ...] = 64
+    seq_len: int = 50
+    hidden: int = 64
     batch: int = 128
     input_dim: int | None = None
-    activation: str = "relu"
+    activation: str = None  # type: ignore[assignment]  # None: DEFAULT_ACTIVATION[arch]
     leaky_slope: float = 0.01
     init: str = "pytorch_default"
     init_std: float = 0.05
@@ -159,6 +232,9 @@ class SimConfig:
     norm: str = "none"
     residual: bool = False
     residual_scale: float = 1.0
+    recurrent_init: str = "orthogonal"
+    recurrent_gain: float = 1.0
+    forget_bias: float = 0.0
     task: str = "regression"
     classes: int = 10
     clip_norm: float | None = None
@@ -175,8 +251,11 @@ class SimConfig:
     seeds: int = 1
 
     def __post_init__(self) -> None:
+        if self.activation is None and self.arch in ARCHS:
+            object.__setattr__(self, "activation", DEFAULT_ACTIVATION[self.arch])
         for f in dataclasses.fields(self):
             object.__setattr__(self, f.name, _check_field(f.name, getattr(self, f.name)))
+        _check_arch(self)
         _check_combination(self)
 
     @classmethod
@@ -220,6 +299,16 @@ class SimConfig:
         return hashlib.sha256(payload.encode()).hexdigest()
 
     @property
+    def recurrent(self) -> bool:
+        """True for rnn, lstm and gru."""
+        return self.arch in RECURRENT_ARCHS
+
+    @property
+    def gates(self) -> tuple[str, ...]:
+        """The recurrent cell's weight blocks in torch's order (empty for an mlp)."""
+        return GATES.get(self.arch, ())
+
+    @property
     def widths(self) -> tuple[int, ...]:
         """The width of every hidden layer, layer 1 first."""
         if isinstance(self.width, tuple):
@@ -228,13 +317,23 @@ class SimConfig:
 
     @property
     def in_features(self) -> int:
-        """The input dimension (``input_dim``, or the first hidden width when unset)."""
-        return self.input_dim if self.input_dim is not None else self.widths[0]
+        """The input dimension (``input_dim``, or the first hidden width or ``hidden``)."""
+        if self.input_dim is not None:
+            return self.input_dim
+        return self.hidden if self.recurrent else self.widths[0]
 
     @property
     def out_features(self) -> int:
         """Readout size: the number of classes, or of regression targets (also ``classes``)."""
         return self.classes
+
+
+def fields_for(arch: str) -> tuple[str, ...]:
+    """The `SimConfig` fields that mean something for ``arch`` (for forms and explorers)."""
+    other = RECURRENT_FIELDS + LSTM_FIELDS if arch == "mlp" else MLP_FIELDS
+    if arch in ("rnn", "gru"):
+        other += LSTM_FIELDS
+    return tuple(f.name for f in dataclasses.fields(SimConfig) if f.name not in other)
 
 
 def estimate_flops(cfg: SimConfig) -> float:
@@ -243,8 +342,44 @@ def estimate_flops(cfg: SimConfig) -> float:
     Counts the matrix products of forward (2·B·in·out) and backward (4·B·in·out) passes, the
     elementwise work per unit, optimiser updates, and initialisation (a QR factorisation per
     layer for orthogonal init), for every seed; float64 counts double because it runs at about
-    half the float32 rate on CPU.
+    half the float32 rate on CPU. Recurrent networks add a fixed cost per time step and the
+    recomputation of the gates for their statistics (`_recurrent_flops`).
     """
+    total = cfg.seeds * (_recurrent_flops(cfg) if cfg.recurrent else _mlp_flops(cfg))
+    return total * (2.0 if cfg.dtype == "float64" else 1.0)
+
+
+def estimate_memory(cfg: SimConfig) -> float:
+    """Estimated peak bytes of a recurrent simulation: per example and step the input, and
+    per gate block about three (hidden)-vectors the backward pass keeps (pre-activation,
+    activation, products) plus five for the states, their gradients and the statistics; fitted
+    to the peak resident memory measured for rnn, gru and lstm."""
+    if not cfg.recurrent:
+        return 0.0
+    per_step = cfg.in_features + (3 * len(cfg.gates) + 5) * cfg.hidden
+    return per_step * cfg.batch * cfg.seq_len * (8.0 if cfg.dtype == "float64" else 4.0)
+
+
+def _recurrent_flops(cfg: SimConfig) -> float:
+    gates, h, n_in = len(cfg.gates), cfg.hidden, cfg.in_features
+    cell = gates * h * (n_in + h)  # multiply-adds per example and step
+    readout = h * cfg.out_features
+    per_pass = (
+        6.0 * cfg.batch * (cfg.seq_len * cell + readout)
+        + _ELEMENTWISE_FLOPS * cfg.batch * cfg.seq_len * gates * h
+        + _TIME_STEP_FLOPS * (gates + 1) * cfg.seq_len
+    )
+    statistics = 2.0 * cfg.batch * cfg.seq_len * cell
+    optimizer = 10.0 * (cell + readout + 2 * gates * h) * cfg.steps
+    init = 10.0 * (cell + readout)
+    if cfg.recurrent_init == "orthogonal":
+        init += gates * 2.0 * h**3
+    if cfg.init == "orthogonal":
+        init += gates * 2.0 * max(h, n_in) * min(h, n_in) ** 2
+    return per_pass * max(1, cfg.steps) + statistics + optimizer + init
+
+
+def _mlp_flops(cfg: SimConfig) -> float:
     sizes = (cfg.in_features, *cfg.widths, cfg.out_features)
     pairs = list(itertools.pairwise(sizes))
     matmul = sum(i * o for i, o in pairs)
@@ -256,8 +391,7 @@ def estimate_flops(cfg: SimConfig) -> float:
         init = sum(2.0 * max(i, o) * min(i, o) ** 2 for i, o in pairs)
     else:
         init = 10.0 * matmul
-    total = cfg.seeds * (per_pass * passes + optimizer + init)
-    return total * (2.0 if cfg.dtype == "float64" else 1.0)
+    return per_pass * passes + optimizer + init
 
 
 def range_text(field: str) -> str:
@@ -335,6 +469,51 @@ def _check_field(name: str, value: Any) -> Any:
     return _check_float(name, value)
 
 
+def _check_arch(cfg: SimConfig) -> None:
+    """Fields of the other kind of network keep their defaults; activation and task fit."""
+    if cfg.recurrent:
+        why = dict.fromkeys(MLP_FIELDS, f"arch {cfg.arch} is one recurrent layer of `hidden` units")
+        if cfg.arch != "lstm":
+            why.update(dict.fromkeys(LSTM_FIELDS, "only an lstm has a forget gate"))
+    else:
+        why = dict.fromkeys(
+            RECURRENT_FIELDS + LSTM_FIELDS, "set arch to rnn, lstm or gru for a recurrent network"
+        )
+    for name, reason in why.items():
+        default, value = _DEFAULTS[name], getattr(cfg, name)
+        if value != default:
+            raise ValidationError(
+                name,
+                value,
+                f"the default {default!r} with arch {cfg.arch}",
+                f"{name}={_plain(value)!r} does not apply to arch {cfg.arch}: {reason} "
+                f"(leave {name} out)",
+            )
+    for name, table in (("activation", ARCH_ACTIVATIONS), ("task", ARCH_TASKS)):
+        value = getattr(cfg, name)
+        if value not in table[cfg.arch]:
+            allowed = ", ".join(table[cfg.arch])
+            raise ValidationError(
+                name,
+                value,
+                allowed,
+                f"{name}={value!r} is not available with arch {cfg.arch}: allowed {allowed}",
+            )
+    if cfg.forget_bias != 0 and not cfg.bias:
+        allowed = "0 when bias is false (the forget-gate bias is one of the biases)"
+        raise ValidationError(
+            "forget_bias", cfg.forget_bias, allowed, f"forget_bias={cfg.forget_bias!r}: {allowed}"
+        )
+
+
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(SimConfig)}
+
+
+def _plain(value: Any) -> Any:
+    """A value as the user wrote it: a tuple width as a list."""
+    return list(value) if isinstance(value, tuple) else value
+
+
 def _check_combination(cfg: SimConfig) -> None:
     if isinstance(cfg.width, tuple) and len(cfg.width) != cfg.depth:
         allowed = f"one width or a list of {cfg.depth} widths (one per hidden layer)"
@@ -357,5 +536,20 @@ def _check_combination(cfg: SimConfig) -> None:
             flops,
             allowed,
             f"estimated cost {flops:.3g} FLOPs exceeds the budget of {FLOP_BUDGET:.3g}: "
-            "reduce depth, width, batch, steps or seeds",
+            + (
+                "reduce seq_len, hidden, batch, steps or seeds"
+                if cfg.recurrent
+                else "reduce depth, width, batch, steps or seeds"
+            ),
+        )
+    memory = estimate_memory(cfg)
+    if memory > MEMORY_BUDGET:
+        allowed = f"at most {MEMORY_BUDGET / 2**20:.0f} MiB of activations"
+        raise ValidationError(
+            "memory",
+            memory,
+            allowed,
+            f"backpropagation through time would keep about {memory / 2**20:.0f} MiB of "
+            f"activations, over the limit of {MEMORY_BUDGET / 2**20:.0f} MiB: reduce batch, "
+            "seq_len or hidden",
         )

@@ -1,10 +1,11 @@
 """`simulate`: run the network a `SimConfig` describes and measure it.
 
 One pass (or one optimiser step) is: forward, one ``torch.autograd.grad`` call for the
-parameter gradients and, when per-layer statistics are wanted, the gradients with respect to
-every layer output in the same backward pass; then clipping with torch's own
-``clip_grad_norm_`` / ``clip_grad_value_`` so the totals have exactly their semantics.
-Per-layer statistics live in `quizsvc.sim.stats`.
+parameter gradients and, when statistics are wanted, the gradients with respect to every layer
+output (every state h_t, and c_t, of a recurrent network) in the same backward pass; then
+clipping with torch's own ``clip_grad_norm_`` / ``clip_grad_value_`` so the totals have exactly
+their semantics. Per-layer statistics live in `quizsvc.sim.stats`, recurrent networks and their
+per-time-step statistics in `quizsvc.sim.recurrent`.
 
 Nothing global is changed: randomness comes from per-simulation generators and the thread
 count is the caller's (results are reproducible for a fixed thread count; the CLI and the web
@@ -32,9 +33,18 @@ from quizsvc.sim.network import (
     make_task,
 )
 from quizsvc.sim.optim import Optimizer
-from quizsvc.sim.result import SimResult, StepStats
+from quizsvc.sim.recurrent import (
+    RecurrentNet,
+    RecurrentTrace,
+    build_recurrent,
+    forward_recurrent,
+    time_step_stats,
+)
+from quizsvc.sim.result import LayerStats, SimResult, StepStats, TimeStepStats
 from quizsvc.sim.stats import Grads, layer_stats, norms, to_floats
 from quizsvc.sim.version import ENGINE_VERSION
+
+Model = Network | RecurrentNet
 
 
 def simulate(cfg: SimConfig) -> SimResult:
@@ -58,13 +68,22 @@ class _Totals:
 
 def _run(cfg: SimConfig) -> SimResult:
     weight_gen, data_gen = generators(cfg.seed)
-    net = build_network(cfg, weight_gen)
+    net: Model = (
+        build_recurrent(cfg, weight_gen) if cfg.recurrent else build_network(cfg, weight_gen)
+    )
     task = make_task(cfg, data_gen)
     params = net.parameters()
 
-    trace, loss_value, grads = _pass(net, cfg, task, with_hidden=True)
-    layers = layer_stats(net, cfg, trace, grads)
-    readout = float(grads.params[cfg.depth].norm())
+    trace, loss_value, grads = _pass(net, cfg, task, with_probes=True)
+    layers: list[LayerStats] = []
+    time_steps: list[TimeStepStats] = []
+    if isinstance(net, RecurrentNet):
+        assert isinstance(trace, RecurrentTrace)
+        time_steps = time_step_stats(net, cfg, task.x, trace, grads.hidden)
+    else:
+        assert isinstance(trace, Trace)
+        layers = layer_stats(net, cfg, trace, grads)
+    readout = float(grads.params[net.readout_index].norm())
     totals = _clip(params, grads.params, cfg, cosine=True)
     initial_diverged = not (math.isfinite(loss_value) and math.isfinite(totals.total))
 
@@ -85,17 +104,25 @@ def _run(cfg: SimConfig) -> SimResult:
         layer_grad_norms=training.layer_grad_norms,
         update_ratio=training.update_ratio,
         diverged_at=training.diverged_at,
+        time_steps=time_steps,
     )
 
 
 def _pass(
-    net: Network, cfg: SimConfig, task: Task, with_hidden: bool
-) -> tuple[Trace, float, Grads]:
-    """Forward and backward; gradients are also stored in each parameter's ``.grad``."""
+    net: Model, cfg: SimConfig, task: Task, with_probes: bool
+) -> tuple[Trace | RecurrentTrace, float, Grads]:
+    """Forward and backward; gradients are also stored in each parameter's ``.grad``. With
+    ``with_probes``, also the gradients of every layer output (or state h_t, c_t)."""
     params = net.parameters()
-    trace = forward(net, cfg, task.x)
+    trace: Trace | RecurrentTrace
+    if isinstance(net, RecurrentNet):
+        trace = forward_recurrent(net, cfg, task.x)
+        probes = trace.probes()
+    else:
+        trace = forward(net, cfg, task.x)
+        probes = trace.hidden
     value = loss(cfg, trace.output, task.target)
-    wrt = [*params, *trace.hidden] if with_hidden else params
+    wrt = [*params, *probes] if with_probes else params
     grads = torch.autograd.grad(value, wrt)
     for p, g in zip(params, grads[: len(params)], strict=True):
         p.grad = g
@@ -142,7 +169,7 @@ class _Training:
 
 
 def _train(
-    net: Network,
+    net: Model,
     cfg: SimConfig,
     task: Task,
     first: tuple[float, _Totals],
@@ -152,18 +179,19 @@ def _train(
 
     Step 0 reuses the (already clipped) gradients of the initial pass and its per-layer norms
     ``initial_norms`` measured before clipping. A step whose loss or total gradient norm is
-    non-finite is recorded and ends the run before any update is applied.
+    non-finite is recorded and ends the run before any update is applied. Per-layer norms and
+    update ratios are recorded for an mlp only.
     """
     out = _Training()
     params = net.parameters()
-    hidden_weights = net.weights[: cfg.depth]
+    hidden_weights = net.weights[: cfg.depth] if isinstance(net, Network) else []
     optimizer = Optimizer(cfg, params)
     loss_value, totals = first
     for step in range(cfg.steps):
-        record = step % cfg.record_every == 0 or step == cfg.steps - 1
+        record = bool(hidden_weights) and (step % cfg.record_every == 0 or step == cfg.steps - 1)
         grad_norms = initial_norms
         if step > 0:
-            _, loss_value, grads = _pass(net, cfg, task, with_hidden=False)
+            _, loss_value, grads = _pass(net, cfg, task, with_probes=False)
             grad_norms = norms(grads.params[: cfg.depth]) if record else []
             totals = _clip(params, grads.params, cfg, cosine=False)
         if not (math.isfinite(loss_value) and math.isfinite(totals.total)):

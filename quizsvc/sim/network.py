@@ -38,10 +38,17 @@ class Network:
     def parameters(self) -> list[Tensor]:
         return [*self.weights, *self.biases]
 
+    @property
+    def readout_index(self) -> int:
+        """Position of the readout weight in `parameters`."""
+        return len(self.weights) - 1
+
 
 @dataclass
 class Task:
-    """One fixed batch: inputs with unit second moment and their regression or class targets."""
+    """One fixed batch: inputs with unit second moment and their regression or class targets.
+
+    Recurrent networks get a sequence, ``x`` of shape (seq_len, batch, input)."""
 
     x: Tensor
     target: Tensor
@@ -119,9 +126,20 @@ def build_network(cfg: SimConfig, gen: torch.Generator) -> Network:
 
 
 def make_task(cfg: SimConfig, gen: torch.Generator) -> Task:
-    """Regression: x, y ~ N(0, I). Classification: x = (mu_class + noise) / sqrt(2)."""
-    shape = (cfg.batch, cfg.in_features)
+    """Regression: x, y ~ N(0, I). Classification: x = (mu_class + noise) / sqrt(2).
+
+    Recurrent networks read a sequence: regression gives x_t ~ N(0, I) at every step and one
+    target for the last; recall shows a token from ``classes`` at every step, each token a fixed
+    random vector mu ~ N(0, I), and asks for the first token after all ``seq_len`` steps.
+    """
+    shape: tuple[int, ...] = (cfg.batch, cfg.in_features)
     dtype = dtype_of(cfg)
+    if cfg.recurrent:
+        shape = (cfg.seq_len, *shape)
+    if cfg.task == "recall":
+        tokens = torch.randn(cfg.classes, cfg.in_features, generator=gen, dtype=dtype)
+        sequence = torch.randint(cfg.classes, shape[:2], generator=gen)
+        return Task(tokens[sequence], sequence[0])
     if cfg.task == "regression":
         x = torch.randn(shape, generator=gen, dtype=dtype)
         y = torch.randn(cfg.batch, cfg.out_features, generator=gen, dtype=dtype)
@@ -154,7 +172,8 @@ def forward(net: Network, cfg: SimConfig, x: Tensor) -> Trace:
 
 
 def loss(cfg: SimConfig, output: Tensor, target: Tensor) -> Tensor:
-    """Mean squared error (mean over all entries) or cross-entropy (mean over the batch)."""
+    """Mean squared error (mean over all entries) or cross-entropy (mean over the batch, for
+    classification and recall)."""
     if cfg.task == "regression":
         return F.mse_loss(output, target)
     return F.cross_entropy(output, target)

@@ -9,10 +9,10 @@ them as null and ``from_dict`` reads null back as NaN. docs/simulate.md describe
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from quizsvc.sim.config import SimConfig
+from quizsvc.sim.config import GATES, SimConfig
 
 #: Per-layer metrics of `LayerStats`, in the order the table and the JSON use.
 LAYER_METRICS: tuple[str, ...] = (
@@ -25,6 +25,22 @@ LAYER_METRICS: tuple[str, ...] = (
     "saturation",
     "dead_fraction",
     "w_dot_grad",
+)
+
+
+#: Per-time-step metrics of `TimeStepStats` (recurrent networks); each gate block adds
+#: ``<gate>_mean`` and ``<gate>_saturation`` (see `time_metric_names`).
+TIME_METRICS: tuple[str, ...] = ("hidden_grad_norm", "cell_grad_norm", "hidden_rms")
+
+
+def time_metric_names(gates: tuple[str, ...]) -> tuple[str, ...]:
+    """Every per-time-step metric of a cell with these gate blocks (`SimConfig.gates`)."""
+    return TIME_METRICS + tuple(f"{g}_{stat}" for g in gates for stat in ("mean", "saturation"))
+
+
+#: Every per-time-step metric of any recurrent architecture.
+ALL_TIME_METRICS: tuple[str, ...] = tuple(
+    dict.fromkeys(m for gates in GATES.values() for m in time_metric_names(gates))
 )
 
 
@@ -92,6 +108,53 @@ class LayerStats:
 
 
 @dataclass(frozen=True)
+class TimeStepStats:
+    """Measurements of a recurrent network at time step ``t`` (1 = the earliest) at
+    initialisation. The loss is read out from the last state h_T only, so ``hidden_grad_norm``,
+    ||dL/dh_t|| over the batch before clipping, is what backpropagation through time carried
+    back T - t steps; ``cell_grad_norm`` is ||dL/dc_t|| for an LSTM (NaN otherwise);
+    ``hidden_rms`` is sqrt(mean h_t^2). Per gate block (`SimConfig.gates`): ``gate_mean`` is the
+    mean activation, ``gate_saturation`` the fraction of (example, unit) entries with
+    |phi'(z)| under 10 % of its maximum.
+    """
+
+    t: int
+    hidden_grad_norm: float
+    cell_grad_norm: float
+    hidden_rms: float
+    gate_mean: dict[str, float]
+    gate_saturation: dict[str, float]
+
+    def metric(self, name: str) -> float:
+        """One of `time_metric_names`: a field, or ``<gate>_mean`` / ``<gate>_saturation``."""
+        if name in TIME_METRICS:
+            return float(getattr(self, name))
+        gate, _, stat = name.rpartition("_")
+        table = {"mean": self.gate_mean, "saturation": self.gate_saturation}.get(stat, {})
+        if gate not in table:
+            names = ", ".join(time_metric_names(tuple(self.gate_mean)))
+            raise ValueError(f"unknown time-step metric {name!r}; choose one of {names}")
+        return table[gate]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "t": self.t,
+            **{m: _json_float(getattr(self, m)) for m in TIME_METRICS},
+            "gate_mean": {k: _json_float(v) for k, v in self.gate_mean.items()},
+            "gate_saturation": {k: _json_float(v) for k, v in self.gate_saturation.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TimeStepStats:
+        return cls(
+            t=int(data["t"]),
+            **{m: _float(data[m]) for m in TIME_METRICS},
+            gate_mean={k: _float(v) for k, v in data["gate_mean"].items()},
+            gate_saturation={k: _float(v) for k, v in data["gate_saturation"].items()},
+        )
+
+
+@dataclass(frozen=True)
 class StepStats:
     """One optimiser step: the loss and gradient norms measured before the update."""
 
@@ -120,7 +183,8 @@ class StepStats:
 
 @dataclass(frozen=True)
 class Band:
-    """Across seeds, per layer: the 10th, 50th (median) and 90th percentiles of one metric."""
+    """Across seeds, per layer (or time step): the 10th, 50th (median) and 90th percentiles of
+    one metric."""
 
     p10: list[float]
     p50: list[float]
@@ -143,7 +207,11 @@ class SimResult:
     ``update_ratio`` map a recorded step to per-layer values (layer 1 first). ``diverged_at``
     is the first step whose loss or gradient was non-finite (0 for a single pass that
     overflowed). With several seeds every number is the median across seeds and ``band``
-    holds per-layer percentiles of each metric in `LAYER_METRICS`.
+    holds per-layer percentiles of each metric in `LAYER_METRICS`, or for a recurrent network
+    per-time-step percentiles of each of its `time_metric_names`.
+
+    A recurrent network (``config.recurrent``) has no ``layers``; ``time_steps`` holds its
+    per-time-step measurements instead (empty for an mlp).
     """
 
     config: SimConfig
@@ -160,12 +228,19 @@ class SimResult:
     diverged_at: int | None
     seeds: int = 1
     band: dict[str, Band] | None = None
+    time_steps: list[TimeStepStats] = field(default_factory=list)
 
     def metric(self, name: str) -> list[float]:
         """Per-layer values of one `LAYER_METRICS` entry, layer 1 first."""
         if name not in LAYER_METRICS:
             raise ValueError(f"unknown layer metric {name!r}; choose one of {LAYER_METRICS}")
         return [getattr(layer, name) for layer in self.layers]
+
+    def time_metric(self, name: str) -> list[float]:
+        """Per-time-step values of one of `time_metric_names`, t = 1 (earliest) first."""
+        if not self.time_steps:
+            raise ValueError(f"{name} is measured per time step: set arch to rnn, lstm or gru")
+        return [step.metric(name) for step in self.time_steps]
 
     def to_dict(self) -> dict[str, Any]:
         """The documented ``--json`` format (docs/simulate.md); JSON-safe."""
@@ -180,6 +255,7 @@ class SimResult:
             "layer_grad_norms": _series_to_json(self.layer_grad_norms),
             "update_ratio": _series_to_json(self.update_ratio),
             "band": {k: b.to_dict() for k, b in self.band.items()} if self.band else None,
+            "time_steps": [s.to_dict() for s in self.time_steps],
         }
 
     @classmethod
@@ -197,6 +273,7 @@ class SimResult:
             diverged_at=data["diverged_at"],
             seeds=int(data["seeds"]),
             band={k: Band.from_dict(v) for k, v in band.items()} if band else None,
+            time_steps=[TimeStepStats.from_dict(x) for x in data.get("time_steps", [])],
             **scalars,
         )
 

@@ -38,7 +38,7 @@ HISTOGRAM_VALUES = 4096
 @dataclass
 class Grads:
     """Gradients of one pass before clipping: parameters (weights, then biases) and the
-    layer outputs h_1..h_depth."""
+    layer outputs h_1..h_depth (a recurrent network's states h_1..h_T, then c_1..c_T)."""
 
     params: list[Tensor]
     hidden: list[Tensor]

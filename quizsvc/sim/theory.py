@@ -307,6 +307,8 @@ class MeanFieldProfile:
 
 def check_supported(cfg: SimConfig) -> str | None:
     """Why the overlay cannot be computed for ``cfg`` (None when it can)."""
+    if cfg.recurrent:
+        return "the per-layer profile is for arch mlp; see recurrent_profile for an rnn"
     if cfg.norm == "batch":
         return (
             "no mean-field overlay for batch norm: at initialisation its gradients grow with "
@@ -401,3 +403,74 @@ def predicted_grad_norms(
     if metric == "weight_grad_norm":
         return [anchor * g for g in profile.weight_grad]
     raise ValueError(f"metric {metric!r} has no prediction; choose one of {PREDICTABLE}")
+
+
+# --- recurrent networks -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecurrentProfile:
+    """Mean-field quantities of a vanilla rnn per time step, index 0 = t = 1.
+
+    ``input_variance``: variance of W_ih x_t + b per unit (the drive every step adds);
+    ``q``: variance of the pre-activation z_t; ``chi``: factor from ||dL/dh_t||^2 to
+    ||dL/dh_(t-1)||^2 (the entry for t = 1 is the factor to h_0); ``hidden_grad``: predicted
+    ||dL/dh_t|| relative to ||dL/dh_T|| (= 1 at t = T).
+    """
+
+    input_variance: float
+    q: tuple[float, ...]
+    chi: tuple[float, ...]
+    hidden_grad: tuple[float, ...]
+
+
+def recurrent_input_variance(cfg: SimConfig) -> float:
+    """Variance per unit of W_ih x_t + b_ih: inputs have unit second moment (both tasks), so
+    it is fan_in Var(W_ih) + Var(b_ih), with each gate block an (hidden, input) matrix."""
+    n_in = cfg.in_features
+    return n_in * weight_std(cfg, n_in, cfg.hidden) ** 2 + bias_variance(cfg, n_in)
+
+
+@functools.lru_cache(maxsize=256)
+def recurrent_profile(cfg: SimConfig) -> RecurrentProfile:
+    """Iterate the mean-field maps of a vanilla rnn h_t = phi(W h_(t-1) + W_ih x_t + b) over time.
+
+    The recurrent weights have spectral radius about G = ``recurrent_gain`` (an orthogonal
+    matrix times G preserves every norm up to G exactly; an N(0, G^2/H) matrix does so on
+    average), so with the input drive of variance v the pre-activation variance follows
+    q_1 = v, q_(t+1) = G^2 E[phi(sqrt(q_t) u)^2] + v, the forward map of Poole et al. (2016)
+    with the input in place of the bias; the backward signal loses, per step back,
+    chi_t = G^2 E[phi'(sqrt(q_t) u)^2] of its squared norm. This is the mean-field theory of
+    recurrent networks of Chen, Pennington & Schoenholz (2018), which treats the weights as
+    if redrawn at each step; with tied weights it holds for wide networks and, for a linear rnn
+    with orthogonal or identity weights, exactly (every factor is G). Not covered: identity
+    weights with a nonlinearity (each unit is its own scalar recurrence, so one unit's slopes
+    stay correlated across time: an active relu unit stays active), and the gated cells.
+    """
+    if cfg.arch != "rnn":
+        raise TheoryUnavailable(
+            f"the mean-field prediction covers the vanilla rnn, not {cfg.arch}: its gates "
+            "depend on the state in ways the maps here do not model"
+        )
+    if cfg.recurrent_init == "identity" and cfg.activation != "linear":
+        raise TheoryUnavailable(
+            "no mean-field prediction for identity recurrent weights with a nonlinearity: each "
+            "unit then feeds only itself, and its slopes stay correlated across time"
+        )
+    act, g2 = cfg.activation, cfg.recurrent_gain**2
+    drive = recurrent_input_variance(cfg)
+    qs, chis = [], []
+    q = drive
+    for _ in range(cfg.seq_len):
+        qs.append(q)
+        chis.append(chi(act, q, g2))
+        q = q_map(act, q, g2, drive)
+    grad = [1.0] * cfg.seq_len
+    for t in range(cfg.seq_len - 1, 0, -1):
+        grad[t - 1] = grad[t] * chis[t]
+    return RecurrentProfile(
+        input_variance=drive,
+        q=tuple(qs),
+        chi=tuple(chis),
+        hidden_grad=tuple(math.sqrt(v) for v in grad),
+    )

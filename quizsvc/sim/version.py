@@ -4,4 +4,5 @@ Bump it whenever a change alters any number a simulation produces, so stored var
 cached results from an older engine are never mistaken for current ones.
 """
 
-ENGINE_VERSION = "1.0.0"
+# 1.1.0: recurrent networks (arch, seq_len, hidden, ... in every config and cache key).
+ENGINE_VERSION = "1.1.0"

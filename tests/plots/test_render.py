@@ -55,6 +55,14 @@ def cases() -> dict[str, tuple[str, list[SimResult], dict[str, Any]]]:
                     [sim(activation="tanh", seeds=3), sim(activation="relu")],
                     {},
                 ),
+                "time_grad_norms": (
+                    "time_grad_norms",
+                    [
+                        simulate(SimConfig(arch="lstm", seq_len=12, hidden=16, forget_bias=1.0)),
+                        simulate(SimConfig(arch="rnn", seq_len=12, hidden=16, seeds=3)),
+                    ],
+                    {},
+                ),
             }
         )
     return CASES
@@ -62,7 +70,15 @@ def cases() -> dict[str, tuple[str, list[SimResult], dict[str, Any]]]:
 
 @pytest.mark.parametrize(
     "case",
-    ["grad_norms", "grad_norms_theory", "activations", "training", "activation_fn", "update_ratio"],
+    [
+        "grad_norms",
+        "grad_norms_theory",
+        "activations",
+        "training",
+        "activation_fn",
+        "update_ratio",
+        "time_grad_norms",
+    ],
 )
 def test_every_kind_renders_labelled_deterministic_svg_and_png(case: str) -> None:
     kind, sims, options = cases()[case]

@@ -6,21 +6,39 @@ import re
 from pathlib import Path
 
 from quizsvc.content.expr import Series, StepSeries, compile_expr
+from quizsvc.content.exprlib import TimeSeries
 from quizsvc.content.problems import Loc, Reporter
 from quizsvc.content.scope import Scope
 from quizsvc.quiz.simcache import SIM_CACHE
 from quizsvc.quiz.simview import sim_record
-from quizsvc.sim import SimConfig
+from quizsvc.sim import SimConfig, time_metric_names
 from quizsvc.sim.fields import LAYER_FIELDS, RESULT_FIELDS, SCALAR_FIELDS, STEP_FIELDS
 
 AUTHORING = Path(__file__).resolve().parents[2] / "docs" / "authoring.md"
 CONFIG = SimConfig(depth=3, width=8, batch=8, activation="tanh", steps=3, record_every=1, seed=5)
+# Recurrent networks offer per-time-step series (of their own gates) instead of per-layer ones.
+RECURRENT = [
+    SimConfig(arch=arch, seq_len=4, hidden=8, batch=4, steps=2, record_every=1, seed=5)
+    for arch in ("rnn", "lstm", "gru")
+]
 
 
 def test_a_simulation_offers_every_declared_field_and_nothing_else() -> None:
     result = SIM_CACHE.get(CONFIG)
     record = sim_record(result)
-    assert list(record.fields) == list(RESULT_FIELDS)
+    assert list(record.fields) == [*LAYER_FIELDS, *SCALAR_FIELDS, *STEP_FIELDS]
+    offered = set(record.fields)
+    for cfg in RECURRENT:
+        recurrent = SIM_CACHE.get(cfg)
+        fields = sim_record(recurrent).fields
+        series = time_metric_names(cfg.gates)
+        assert list(fields) == [*series, *SCALAR_FIELDS, *STEP_FIELDS]
+        for name in series:
+            values = fields[name]
+            assert isinstance(values, TimeSeries) and list(values) == recurrent.time_metric(name)
+        assert fields["seq_len"] == 4 and fields["hidden"] == 8
+        offered |= set(fields)
+    assert offered == set(RESULT_FIELDS)
     for name in LAYER_FIELDS:
         series = record.get(name)
         assert isinstance(series, Series) and list(series) == result.metric(name)
@@ -32,12 +50,13 @@ def test_a_simulation_offers_every_declared_field_and_nothing_else() -> None:
 
 
 def test_every_declared_field_passes_the_load_time_check_and_reads_at_run_time() -> None:
-    record = sim_record(SIM_CACHE.get(CONFIG))
+    records = [sim_record(SIM_CACHE.get(cfg)) for cfg in (CONFIG, *RECURRENT)]
     scope = Scope(sims={"net"})
     for name in RESULT_FIELDS:
         expr = compile_expr(f"net.{name}")
         rep = Reporter("lesson.md")
         assert scope.check(expr, Loc(1), rep), rep.problems
+        record = next(r for r in records if name in r.fields)
         assert expr.evaluate({"net": record}) is record.get(name)
     rep = Reporter("lesson.md")
     assert not scope.check(compile_expr("net.weight_grad"), Loc(7), rep)

@@ -18,23 +18,28 @@ from quizsvc.sim import (
     estimate_flops,
 )
 from quizsvc.sim import config as config_module
-from quizsvc.sim.config import CHOICES, FIELD_DOCS, range_text
+from quizsvc.sim.config import CHOICES, FIELD_DOCS, LSTM_FIELDS, RECURRENT_FIELDS, range_text
 
 # Each limit's boundary values, tested on a config small enough that the FLOP budget is not
-# what stops it (steps at its maximum needs a small network).
-_BASE = {"depth": 2, "width": 8, "batch": 4}
-_NUMERIC = [f for f in LIMITS if f != "flops"]
+# what stops it (steps at its maximum needs a small network); recurrent fields on an LSTM.
+_MLP = {"depth": 2, "width": 8, "batch": 4}
+_LSTM = {"arch": "lstm", "seq_len": 4, "hidden": 8, "batch": 4}
+_NUMERIC = [f for f in LIMITS if f not in ("flops", "memory")]
 
 
 def _bounds(field: str) -> tuple[float, float]:
     return LIMITS[field]
 
 
+def _base(field: str) -> dict[str, object]:
+    return _LSTM if field in (*RECURRENT_FIELDS, *LSTM_FIELDS) else _MLP
+
+
 @pytest.mark.parametrize("field", _NUMERIC)
 def test_limit_boundaries_are_accepted(field: str) -> None:
     lo, hi = _bounds(field)
     for value in (lo, hi):
-        SimConfig.from_dict({**_BASE, field: value})
+        SimConfig.from_dict({**_base(field), field: value})
 
 
 @pytest.mark.parametrize("field", _NUMERIC)
@@ -49,7 +54,7 @@ def test_values_beyond_each_limit_are_rejected_with_field_value_and_range(field:
         if is_int:
             value = int(value)
         with pytest.raises(ValidationError) as info:
-            SimConfig.from_dict({**_BASE, field: value})
+            SimConfig.from_dict({**_base(field), field: value})
         err = info.value
         assert (err.field, err.value) == (field, value)
         assert err.allowed == range_text(field)
@@ -111,7 +116,7 @@ def test_unknown_key_is_an_error_with_a_suggestion() -> None:
 )
 def test_wrong_types_are_rejected(field: str, value: object) -> None:
     with pytest.raises(ValidationError) as info:
-        SimConfig.from_dict({**_BASE, field: value})
+        SimConfig.from_dict({**_MLP, field: value})
     assert info.value.field == field
 
 

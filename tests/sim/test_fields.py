@@ -7,8 +7,23 @@ import dataclasses
 import typing
 from pathlib import Path
 
-from quizsvc.sim import LAYER_METRICS, LayerStats, SimResult, StepStats
-from quizsvc.sim.fields import LAYER_FIELDS, RESULT_FIELDS, SCALAR_FIELDS, STEP_FIELDS
+from quizsvc.sim import (
+    ALL_TIME_METRICS,
+    LAYER_METRICS,
+    TIME_METRICS,
+    LayerStats,
+    SimResult,
+    StepStats,
+    TimeStepStats,
+)
+from quizsvc.sim.fields import (
+    CONFIG_FIELDS,
+    LAYER_FIELDS,
+    RESULT_FIELDS,
+    SCALAR_FIELDS,
+    STEP_FIELDS,
+    TIME_FIELDS,
+)
 
 # Numbers of SimResult that templates do not read, each for a reason.
 KEPT_BACK = {"seeds"}  # how many seeds were aggregated: a setting the template chose
@@ -22,9 +37,14 @@ def numbers_of(cls: type) -> set[str]:
 
 
 def test_every_number_of_a_result_is_readable_or_deliberately_kept_back() -> None:
-    assert numbers_of(SimResult) - KEPT_BACK == set(SCALAR_FIELDS) - {"depth"}
+    assert numbers_of(SimResult) - KEPT_BACK == set(SCALAR_FIELDS) - set(CONFIG_FIELDS)
     assert numbers_of(LayerStats) - {"index"} == set(LAYER_FIELDS) == set(LAYER_METRICS)
     assert numbers_of(StepStats) - {"step"} == set(STEP_FIELDS.values())
+    # Per time step: the numbers, and per gate block the two statistics of each dict.
+    assert numbers_of(TimeStepStats) - {"t"} == set(TIME_METRICS)
+    gate_dicts = {f.name for f in dataclasses.fields(TimeStepStats)} - numbers_of(TimeStepStats)
+    assert gate_dicts == {"gate_mean", "gate_saturation"}
+    assert set(TIME_FIELDS) == set(ALL_TIME_METRICS) >= {"forget_mean", "update_saturation"}
 
 
 def test_field_names_are_unique() -> None:
