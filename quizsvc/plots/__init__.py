@@ -32,7 +32,7 @@ FORMATS: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png"}
 # Part of every figure-cache key (with the engine version): bump it whenever a change alters how
 # any figure looks, so caches drawn by older plotting code are not served.
 # 2: legends above the plot, non-finite steps as a legend entry, month-naming date ticks.
-FIGURE_STYLE_VERSION = "2"
+FIGURE_STYLE_VERSION = "3"
 
 
 class FigureError(ValueError):
