@@ -81,7 +81,9 @@ def _loss_panel_first(fig: Figure) -> None:
     of a taller figure (about 85 px per decade across three decades at the page's width)."""
     width, height = fig.get_size_inches()
     fig.set_size_inches(width, height * _TALLER)
-    fig.axes[0].get_gridspec().set_height_ratios(_HEIGHTS)
+    grid = fig.axes[0].get_gridspec()
+    assert grid is not None  # the axes come from Figure.subplots
+    grid.set_height_ratios(_HEIGHTS)
     fig.subplots_adjust()  # re-place the axes on the new grid
 
 

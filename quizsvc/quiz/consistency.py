@@ -65,8 +65,8 @@ def _routes(template: QuestionTemplate, generation: Generation) -> Iterator[Issu
     for name, _, line in template.values:
         if not name.startswith(ROUTE_PREFIX):
             continue
-        value = generation.env.names[name]
-        if not _is_number(value) or not math.isfinite(value):
+        value = _finite(generation.env.names[name])
+        if value is None:
             yield Issue("error", line, f"route {name} is not a finite number", "fix its formula")
         elif not within(value, key["value"], key["tolerance"]):
             yield Issue(
@@ -132,14 +132,16 @@ def _overlapping_misconceptions(
 
 def _value(expression: Any, names: Mapping[str, object]) -> float | None:
     try:
-        value = resolve(expression, names)
+        return _finite(resolve(expression, names))
     except ExprError:
         return None
-    return float(value) if _is_number(value) and math.isfinite(value) else None
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _finite(value: object) -> float | None:
+    """``value`` as a float when it is a finite number (not a bool, text or none)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
 
 
 # -- "a 18-layer" --------------------------------------------------------------------------------
