@@ -73,6 +73,9 @@ def draw(fig: Figure, req: Request) -> Description:
     handles = top.get_legend_handles_labels()[0]
     if len(handles) > 1:
         legend_above(top, handles, max_cols=2)
+    # The margins (set as fractions of a standard figure) keep their size in inches.
+    pars = fig.subplotpars
+    fig.subplots_adjust(top=1 - (1 - pars.top) / _TALLER, bottom=pars.bottom / _TALLER)
     return Description(title="Training trace: gradient norm and loss", alt=_alt(req, sim))
 
 

@@ -140,6 +140,8 @@ READ_OFF: dict[str, list[tuple[int, int]]] = {
 
 def decade_heights(spec: dict) -> list[float]:
     """Pixels per decade of each log panel of a variant's figure, as drawn at full width."""
+    import importlib
+
     import matplotlib
 
     from quizsvc.plots.base import Request
@@ -158,7 +160,7 @@ def decade_heights(spec: dict) -> list[float]:
     )
     with render_lock, matplotlib.rc_context(RC):
         fig, _ = new_figure(kind.rows)
-        kind.draw(fig, request)
+        importlib.import_module(f"quizsvc.plots.{kind.module}").draw(fig, request)
         css_px = fig.get_size_inches()[1] * 96  # SVG inches at the browser's 96 px per inch
         heights = []
         for ax in fig.axes[: kind.rows]:
