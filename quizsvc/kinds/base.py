@@ -295,6 +295,21 @@ class QuestionKind(ABC):
         """Problems visible in one generated variant (``quizsvc content check``)."""
         return []
 
+    def inspect_routes(
+        self, spec: Any, routes: Sequence[tuple[str, object, int]], variant: VariantData
+    ) -> list[Finding]:
+        """Problems of the template's routes (``route_...`` values: the way a hint or a theory
+        formula reaches the answer), given as (name, value, line). Only a kind whose answer is
+        a number can check a route against its key; the others refuse them."""
+        return [
+            Finding(
+                "error", line,
+                f"{name} declares a route, but a {self.word} question has no number to reach",
+                "rename the value (routes are values named route_...)",
+            )
+            for name, _, line in routes
+        ]  # fmt: skip
+
     # -- answering ----------------------------------------------------------------------------
 
     @abstractmethod

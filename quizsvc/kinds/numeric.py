@@ -141,6 +141,27 @@ class Numeric(QuestionKind):
                     "change the parameters so the two differ, or narrow the tolerance",
                     f"{misconception['value']:.4g} against answer {key['display']}",
                 ))  # fmt: skip
+        return found + _overlapping_misconceptions(spec, key)
+
+    def inspect_routes(
+        self, spec: NumericSpec, routes: Sequence[tuple[str, object, int]], variant: VariantData
+    ) -> list[Finding]:
+        key = variant.answer_key
+        found: list[Finding] = []
+        for name, raw, line in routes:
+            value = float(raw) if isinstance(raw, int | float) and _finite(raw) else None
+            if value is None:
+                message = f"route {name} is not a finite number"
+                found.append(Finding("error", line, message, "fix its formula"))
+            elif not within(value, key["value"], key["tolerance"]):
+                found.append(Finding(
+                    "error", line,
+                    f"route {name} lands outside the answer's tolerance: a learner who follows it "
+                    "is graded wrong",
+                    "make the hint agree with the key (or key what the hint computes), widen the "
+                    "tolerance, or narrow the parameter ranges",
+                    f"{value:.4g} against answer {key['display']}, {describe(key['tolerance'])}",
+                ))  # fmt: skip
         return found
 
     def grade(self, variant: VariantData, response: Any) -> Grade:
@@ -224,3 +245,32 @@ def _finite(value: Any) -> bool:
 def _range(value: float, tolerance: Mapping[str, float]) -> str:
     low, high = tolerance_interval(value, tolerance)
     return f"{float(low)!r}..{float(high)!r}"
+
+
+def ranges_overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Two accepted ranges share more than a point."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _overlapping_misconceptions(spec: NumericSpec, key: Mapping[str, Any]) -> list[Finding]:
+    """Misconceptions whose accepted ranges overlap: an answer in both only ever gets the
+    feedback of the first, so the second's can never show."""
+    tolerance = key["tolerance"]
+    found: list[Finding] = []
+    seen: list[tuple[int, float, tuple[float, float]]] = []
+    for index, misconception in enumerate(key["misconceptions"], start=1):
+        value = misconception["value"]
+        accepted = tolerance_interval(value, tolerance)
+        for other, other_value, other_range in seen:
+            if ranges_overlap(other_range, accepted):
+                found.append(Finding(
+                    "error", spec.misconceptions[index - 1].line,
+                    f"misconceptions {other} and {index} have overlapping tolerance ranges: an "
+                    f"answer in both only ever gets the feedback of misconception {other}",
+                    "drop one, or change a formula or the parameter ranges so that the two "
+                    "differ by more than twice the tolerance",
+                    f"{other_value:.4g} and {value:.4g}, {describe(tolerance)}",
+                ))  # fmt: skip
+                break
+        seen.append((index, value, accepted))
+    return found

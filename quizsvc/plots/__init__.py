@@ -35,7 +35,9 @@ FORMATS: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png"}
 # 2: legends above the plot, non-finite steps as a legend entry, month-naming date ticks.
 # 3: grad_norms and update_ratio legends above the plot too, legend columns fit the width,
 #    grad_norms ticks every layer up to 16 layers.
-FIGURE_STYLE_VERSION = "3"
+# 4: minor ticks and a light grid on log axes; a taller training figure whose loss panel takes
+#    two thirds of it.
+FIGURE_STYLE_VERSION = "4"
 
 
 class FigureError(ValueError):

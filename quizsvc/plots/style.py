@@ -4,8 +4,11 @@
   vision deficiencies; series also differ by marker or line style so nothing relies on colour
   alone. Many-layer plots use cividis (Nunez et al. 2018), a colour-blind-safe sequential map.
 * Size: 6.4 x 4 in, which browsers show at ~614 px; fonts of 10-11 pt stay legible at 600 px.
-* Speed: log axes carry major decade ticks only with plain-text labels ("10⁻³"). Matplotlib's
-  default minor ticks and mathtext labels make a log plot ~4x as slow as a bare line plot.
+* Speed: log axes carry decade ticks with plain-text labels ("10⁻³") and unlabelled minor ticks
+  from a fixed list. Matplotlib's default tick locators and mathtext labels make a log plot ~4x
+  as slow as a bare line plot.
+* Reading: minor ticks at 2..9 of every decade, with a light grid, let a reader take a value off
+  a log axis to a small fraction of a decade (docs/authoring.md sets tolerances from it).
 * Determinism: a fixed ``svg.hashsalt``, no date metadata and text kept as SVG text make the
   output a pure function of the input.
 
@@ -29,7 +32,7 @@ from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter
 from matplotlib.typing import RcKeyType
 
 #: Okabe & Ito (2008): blue, orange, bluish green, reddish purple, sky blue, vermillion, yellow,
@@ -149,7 +152,8 @@ def positive(values: Iterable[float]) -> list[float]:
 
 
 def log_y(ax: Axes, values: Iterable[float], max_ticks: int = 6) -> None:
-    """Log y axis with at most ``max_ticks`` decade ticks covering ``values``, no minor ticks."""
+    """Log y axis with at most ``max_ticks`` decade ticks covering ``values``, minor ticks at
+    2..9 of each decade (at the skipped decades when the labels skip some) and a light grid."""
     finite = [v for v in values if math.isfinite(v) and v > 0]
     lo, hi = (min(finite), max(finite)) if finite else (1e-3, 1.0)
     first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
@@ -160,7 +164,15 @@ def log_y(ax: Axes, values: Iterable[float], max_ticks: int = 6) -> None:
     ax.set_yscale("log")
     ax.set_ylim(10.0**first, 10.0**last)
     ax.yaxis.set_major_locator(FixedLocator([10.0**e for e in range(first, last + 1, step)]))
-    ax.yaxis.set_minor_locator(NullLocator())
+    decades = range(first, last)
+    minor = (
+        [m * 10.0**e for e in decades for m in range(2, 10)]
+        if step == 1
+        else [10.0**e for e in decades if (e - first) % step]
+    )
+    ax.yaxis.set_minor_locator(FixedLocator(minor))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.grid(True, which="minor", axis="y", alpha=0.2, linewidth=0.5)
     ax.yaxis.set_major_formatter(FuncFormatter(decade_label))
 
 

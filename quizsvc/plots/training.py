@@ -25,9 +25,14 @@ from quizsvc.plots.style import (
 from quizsvc.plots.text import Facts
 from quizsvc.sim import SimResult
 
+#: Figure height relative to the default, and the panels' height ratio (gradient norm : loss).
+_TALLER = 1.3
+_HEIGHTS = (1, 2)
+
 
 def draw(fig: Figure, req: Request) -> Description:
     top, bottom = fig.axes
+    _loss_panel_first(fig)
     sim = req.sims[0]
     cfg = sim.config
     steps = [s.step for s in sim.steps]
@@ -68,7 +73,21 @@ def draw(fig: Figure, req: Request) -> Description:
     handles = top.get_legend_handles_labels()[0]
     if len(handles) > 1:
         legend_above(top, handles, max_cols=2)
+    # The margins (set as fractions of a standard figure) keep their size in inches.
+    pars = fig.subplotpars
+    fig.subplots_adjust(top=1 - (1 - pars.top) / _TALLER, bottom=pars.bottom / _TALLER)
     return Description(title="Training trace: gradient norm and loss", alt=_alt(req, sim))
+
+
+def _loss_panel_first(fig: Figure) -> None:
+    """Questions read losses off the bottom panel to a fraction of a decade: give it two thirds
+    of a taller figure (about 85 px per decade across three decades at the page's width)."""
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width, height * _TALLER)
+    grid = fig.axes[0].get_gridspec()
+    assert grid is not None  # the axes come from Figure.subplots
+    grid.set_height_ratios(_HEIGHTS)
+    fig.subplots_adjust()  # re-place the axes on the new grid
 
 
 def _mark_divergence(fig: Figure, step: int, hide_step: bool) -> None:

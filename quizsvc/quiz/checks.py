@@ -16,6 +16,7 @@ from quizsvc.content.model import LiveFigure, QuestionTemplate
 from quizsvc.content.problems import Problem, Severity
 from quizsvc.kinds import Finding
 from quizsvc.kinds import get as kind_of
+from quizsvc.quiz.consistency import inspect_generation
 from quizsvc.quiz.figures import render_live_figure, render_variant_figure
 from quizsvc.quiz.generate import VariantError, build
 from quizsvc.quiz.variant import Variant
@@ -66,7 +67,8 @@ def check_template(
     start = time.perf_counter()
     for seed in range(seeds):
         try:
-            variant = build(template, seed).variant
+            generation = build(template, seed)
+            variant = generation.variant
         except VariantError as exc:
             findings.add(
                 Finding("error", exc.line, str(exc), "fix the template or its ranges"), seed
@@ -80,6 +82,8 @@ def check_template(
         report.variants += 1
         for finding in inspect_variant(template, variant):
             findings.add(finding, seed)
+        for issue in inspect_generation(template, generation):
+            findings.add(Finding(*issue), seed)
         if seed < render_seeds:
             for index in range(len(variant.figures)):
                 try:

@@ -90,7 +90,7 @@ def gain(activation: str, slope: float = 0.01) -> float:
     tanh 5/3, relu sqrt(2), leaky_relu sqrt(2 / (1 + slope^2)), selu 3/4). torch has no gain for
     elu and gelu; for those we use the second-moment gain ``1 / sqrt(E[phi(u)^2])``, u ~ N(0, 1),
     the gain that keeps the forward second moment fixed layer to layer (it gives exactly
-    sqrt(2) for relu): about 1.5335 for gelu and 1.2528 for elu.
+    sqrt(2) for relu): about 1.5335 for gelu and 1.2452 for elu.
     """
     if activation in ("linear", "sigmoid"):
         return 1.0

@@ -246,3 +246,50 @@ def test_krogh_hertz_is_cited() -> None:
     assert "(Krogh & Hertz, 1992)" in FLAT
     reference = "Krogh, A. & Hertz, J. A. (1992). A simple weight decay can improve generalization."
     assert reference in TEXT
+
+
+# --- Adam, dropout, L1, max-norm ---------------------------------------------------------------
+
+
+def test_clipping_under_adam_protects_the_moments() -> None:
+    (steps,) = grab(rf"on the order of \$1/\(1-\\beta_2\) = {NUM}\$ steps")
+    beta2 = torch.optim.Adam([torch.zeros(1, requires_grad=True)]).defaults["betas"][1]
+    assert round(1 / (1 - beta2)) == int(steps)
+
+
+def test_inverted_dropout_mean_and_variance() -> None:
+    assert "scales the survivors by $1/(1-p)$" in FLAT
+    assert "of mean\n$h$ and variance $h^2 p/(1-p)$".replace("\n", " ") in FLAT
+    (p,) = grab(rf"which at \$p = {NUM}\$ equals \$h\^2\$")
+    assert float(p) / (1 - float(p)) == 1
+    torch.manual_seed(0)
+    h = 1.7
+    for rate in (0.2, float(p)):
+        out = torch.nn.functional.dropout(torch.full((400_000,), h, dtype=torch.float64), rate)
+        assert float(out.mean()) == pytest.approx(h, rel=0.01)
+        assert float(out.var()) == pytest.approx(h**2 * rate / (1 - rate), rel=0.02)
+    layer = torch.nn.Dropout(0.5).eval()
+    assert torch.equal(layer(torch.ones(5)), torch.ones(5))  # evaluation: nothing dropped
+
+
+def test_l1_proximal_step_reaches_zero() -> None:
+    assert "$w \\leftarrow \\mathrm{sign}(w)\\max(\\lvert w\\rvert - \\eta\\lambda, 0)$" in FLAT
+    assert "$\\lceil \\lvert w_0\\rvert/(\\eta\\lambda)\\rceil$ steps" in FLAT
+    w0, lr, lam = 0.3, 0.1, 0.004
+    w, steps = torch.tensor(w0, dtype=torch.float64), 0
+    while w != 0:
+        w = torch.sign(w) * torch.clamp(w.abs() - lr * lam, min=0)
+        steps += 1
+    assert steps == math.ceil(w0 / (lr * lam))
+    l2 = w0 * (1 - lr * lam) ** (10 * steps)
+    assert 0 < l2 < w0  # L2 only shrinks it
+
+
+def test_max_norm_is_a_projection_of_each_unit() -> None:
+    assert "$w \\leftarrow w \\min(1, c/\\lVert w\\rVert)$ (Srebro & Shraibman, 2005)" in FLAT
+    torch.manual_seed(0)
+    weights = torch.randn(5, 8, dtype=torch.float64) * 2  # one row per unit
+    c = 3.0
+    projected = weights * torch.clamp(c / weights.norm(dim=1, keepdim=True), max=1.0)
+    assert torch.allclose(projected, torch.renorm(weights, p=2, dim=0, maxnorm=c))
+    assert float(projected.norm(dim=1).max()) <= c + 1e-12

@@ -9,8 +9,12 @@ a computation; the test checks that the lesson and the update_ratio figure use t
 from __future__ import annotations
 
 import math
+import re
+import statistics
 
 import pytest
+import torch
+import torch.nn.functional as F
 
 from quizsvc.plots import update_ratio
 from quizsvc.sim import SimConfig, simulate, theory
@@ -97,8 +101,8 @@ def test_triage_figure_matches_the_worked_example() -> None:
 
 def test_second_run_update_ratio() -> None:
     w_norm, g_norm, lr = grab(
-        rf"\$\\lVert W\\rVert = {NUM}\$ and \$\\lVert\\nabla_W L\\rVert = {NUM}\$ with learning "
-        rf"rate {NUM},"
+        rf"\$\\lVert W\\rVert = {NUM}\$ and \$\\lVert\\nabla_W\\mathcal{{L}}\\rVert = {NUM}\$ with "
+        rf"learning rate {NUM},"
     )
     (ratio,) = grab(rf"by \$0\.1 \\times 5 / 10 = {NUM}\$ of their norm, fifty times")
     value = float(lr) * float(g_norm) / float(w_norm)
@@ -136,3 +140,118 @@ def test_relu_gain_sets_the_per_layer_factor() -> None:
         )
         grads = simulate(cfg).metric("output_grad_norm")
         assert (grads[0] / grads[-1]) ** (1 / 14) == pytest.approx(g, rel=0.04)
+
+
+# --- checks before a long run ----------------------------------------------------------------
+
+
+def test_initial_loss_of_a_uniform_prediction() -> None:
+    ten, thousand = grab(rf"\\ln C\$ for \$C\$\s+classes, {NUM} for 10 classes and {NUM} for 1000")
+    check((ten, thousand), [math.log(10), math.log(1000)])
+    logits = torch.zeros(4, 10)
+    assert float(F.cross_entropy(logits, torch.tensor([0, 3, 5, 9]))) == pytest.approx(math.log(10))
+    # ... and the engine's classifier starts there when its logits are small, far above when not.
+    small = SimConfig(depth=3, width=64, batch=64, activation="relu", init="kaiming_normal",
+                      gain=0.1, task="classification", classes=10)  # fmt: skip
+    assert simulate(small).loss == pytest.approx(math.log(10), rel=0.01)
+    assert simulate(small.replace(gain=2.5)).loss > 3 * math.log(10)
+    # "A regression network's first squared error should likewise be close to the variance of
+    # the targets": the engine's targets have unit variance.
+    regression = small.replace(task="regression")
+    assert simulate(regression).loss == pytest.approx(1.0, abs=0.15)
+
+
+def test_central_differences_and_float64_gradient_checks() -> None:
+    assert "whose error shrinks like $h^2$ (a forward difference's only like $h$)" in FLAT
+    (h_exp,) = grab(rf"In float64 with\s+\$h = 10\^{{{NUM}}}\$")
+    (typical,) = grab(rf"typically agrees to a relative error near \$10\^{{{NUM}}}\$ \(compare")
+
+    def f(x: float) -> float:
+        return math.tanh(2 * x) ** 2
+
+    exact = 2 * math.tanh(2.0 * 0.3) * (1 - math.tanh(2.0 * 0.3) ** 2) * 2
+    central = [abs((f(0.3 + h) - f(0.3 - h)) / (2 * h) - exact) for h in (1e-3, 1e-4)]
+    forward = [abs((f(0.3 + h) - f(0.3)) / h - exact) for h in (1e-3, 1e-4)]
+    assert central[0] / central[1] == pytest.approx(100, rel=0.05)  # error ~ h^2
+    assert forward[0] / forward[1] == pytest.approx(10, rel=0.1)  # error ~ h
+    # A small tanh network in float64: every coordinate of its gradient against central
+    # differences with the lesson's h.
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(8, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1)
+    ).double()
+    x, y = torch.randn(4, 8, dtype=torch.float64), torch.randn(4, 1, dtype=torch.float64)
+
+    def loss() -> torch.Tensor:
+        return F.mse_loss(model(x), y)
+
+    grads = torch.autograd.grad(loss(), list(model.parameters()))
+    h, errors = 10.0 ** int(h_exp), []
+    with torch.no_grad():
+        for param, grad in zip(model.parameters(), grads, strict=True):
+            flat = param.view(-1)
+            for i in range(flat.numel()):
+                old = float(flat[i])
+                flat[i] = old + h
+                up = float(loss())
+                flat[i] = old - h
+                down = float(loss())
+                flat[i] = old
+                numeric, analytic = (up - down) / (2 * h), float(grad.view(-1)[i])
+                error = abs(numeric - analytic) / max(abs(numeric), abs(analytic))
+                errors.append((error, abs(analytic)))
+    relative = [e for e, _ in errors]
+    assert 10.0 ** (int(typical) - 1) < statistics.median(relative) < 10.0 ** (int(typical) + 1)
+    # The worst relative errors belong to coordinates whose gradient is nearly zero.
+    worst = sorted(errors, reverse=True)[: len(errors) // 20]
+    smallest = sorted(g for _, g in errors)[len(errors) // 10]
+    assert all(g < smallest for _, g in worst)
+    assert max(e for e, g in errors if g >= smallest) < 1e-6
+
+
+def test_gelu_slope_vanishes_for_strongly_negative_inputs() -> None:
+    assert "(GELU's is about\n$-7 \\times 10^{-6}$ at $-5$)".replace("\n", " ") in FLAT
+    z = torch.tensor(-5.0, dtype=torch.float64, requires_grad=True)
+    (slope,) = torch.autograd.grad(F.gelu(z), z)
+    assert round(float(slope) * 1e6) == -7
+
+
+def lesson_snippet() -> str:
+    (code,) = re.findall(
+        r"```python\n(.*?)\n```", LessonText("10-diagnosing-training.md").text, re.S
+    )
+    return code
+
+
+def test_the_gradient_norm_logging_snippet_runs_and_logs_the_right_norms(capsys) -> None:
+    scope: dict[str, object] = {}
+    torch.manual_seed(0)
+    exec(compile(lesson_snippet(), "lesson-10-snippet", "exec"), scope)
+    model, weight_grad, output_grad = scope["model"], scope["weight_grad"], scope["output_grad"]
+    assert set(weight_grad) == {"0.weight", "2.weight", "4.weight"}
+    assert set(output_grad) == {"1", "3"}
+    for name, param in model.named_parameters():  # the hooks saw exactly what .grad holds
+        if name.endswith("weight"):
+            assert weight_grad[name] == pytest.approx(float(param.grad.norm()))
+    assert str(weight_grad) in capsys.readouterr().out
+    # The handles were removed: another backward pass logs nothing new.
+    weight_grad.clear()
+    model(torch.randn(2, 64)).sum().backward()
+    assert weight_grad == {}
+
+
+def test_the_snippet_records_the_backward_signal_at_each_activation() -> None:
+    """output_grad holds ||dL/dh|| of each tanh output, checked against autograd directly."""
+    scope: dict[str, object] = {}
+    code = lesson_snippet().replace(
+        "loss = nn.functional.mse_loss(model(torch.randn(32, 64)), torch.randn(32, 10))",
+        "torch.manual_seed(3)\nx, y = torch.randn(32, 64), torch.randn(32, 10)\n"
+        "loss = nn.functional.mse_loss(model(x), y)",
+    )
+    exec(compile(code, "lesson-10-snippet", "exec"), scope)
+    model, x, y = scope["model"], scope["x"], scope["y"]
+    h1 = model[1](model[0](x))
+    h2 = model[3](model[2](h1))
+    g1, g2 = torch.autograd.grad(F.mse_loss(model[4](h2), y), [h1, h2])
+    assert scope["output_grad"]["1"] == pytest.approx(float(g1.norm()), rel=1e-5)
+    assert scope["output_grad"]["3"] == pytest.approx(float(g2.norm()), rel=1e-5)

@@ -237,3 +237,72 @@ def test_simulations_regress_ten_targets_with_mean_squared_error() -> None:
     out = network.forward(net, cfg, task.x).output
     expected = float(((out - task.target) ** 2).mean().detach())
     assert simulate(cfg).loss == pytest.approx(expected, rel=1e-6)
+
+
+# --- regularization and warm-up --------------------------------------------------------------
+
+
+def test_l2_is_weight_decay_only_under_plain_sgd() -> None:
+    assert "Under plain SGD that is exactly weight decay" in FLAT
+    assert "with momentum, and far more with Adam, the two differ" in FLAT
+    lam, lr = 0.1, 0.5
+
+    def run(make: type[torch.optim.Optimizer], decoupled: bool, **kw: float) -> float:
+        w = torch.tensor([1.0, -2.0], dtype=torch.float64, requires_grad=True)
+        opt = make([w], lr=lr, weight_decay=0.0 if decoupled else lam, **kw)
+        for step in range(5):
+            opt.zero_grad()
+            ((w - torch.tensor([0.3, 0.1], dtype=torch.float64)) ** 2 * (step + 1)).sum().backward()
+            if decoupled:
+                with torch.no_grad():
+                    w.mul_(1 - lr * lam)
+            opt.step()
+        return float(w.detach()[0])
+
+    assert run(torch.optim.SGD, False) == pytest.approx(run(torch.optim.SGD, True), rel=1e-12)
+    assert run(torch.optim.SGD, False, momentum=0.9) != pytest.approx(
+        run(torch.optim.SGD, True, momentum=0.9), rel=1e-3
+    )
+    assert run(torch.optim.Adam, False) != pytest.approx(run(torch.optim.Adam, True), rel=1e-3)
+
+
+def test_goyal_scaling_of_the_batch() -> None:
+    big, small, k = grab(rf"with batches of {NUM} instead of {NUM}\..*?here {NUM}-fold")
+    assert int(big) / int(small) == int(k)
+
+
+def test_radam_variance_is_undefined_for_the_first_steps() -> None:
+    """Liu et al.'s rho_t: the variance of the adaptive learning rate is tractable for rho_t > 4."""
+    (steps,) = grab(rf"does\s+not even exist for the first {NUM} steps")
+    beta2 = torch.optim.Adam([torch.zeros(1, requires_grad=True)]).defaults["betas"][1]
+    assert "with $\\beta_2 = 0.999$ their estimate" in FLAT and beta2 == 0.999
+    rho_inf = 2 / (1 - beta2) - 1
+
+    def rho(t: int) -> float:
+        return rho_inf - 2 * t * beta2**t / (1 - beta2**t)
+
+    assert max(t for t in range(1, 50) if rho(t) <= 4) == int(steps)
+
+
+def test_adam_warm_up_rule_of_thumb() -> None:
+    (steps,) = grab(rf"about \$2/\(1 - \\beta_2\)\$ steps, {NUM} for the default")
+    beta2 = torch.optim.Adam([torch.zeros(1, requires_grad=True)]).defaults["betas"][1]
+    assert round(2 / (1 - beta2)) == int(steps)
+
+
+def test_momentum_build_up_in_the_ordering_question() -> None:
+    share, steps = grab(rf"only reaches {NUM} % of its limit after {NUM} steps")
+    assert round(100 * (1 - 0.9 ** int(steps))) == int(share)
+
+
+def test_lr_ordering_holds_for_the_question_ranges() -> None:
+    """hnl-lr-ordering's explanation states the order: plain eta, then momentum, then 10 eta."""
+    from quizsvc.content import load_catalog
+    from quizsvc.quiz.generate import build
+    from tests.support.database import CONTENT_DIR
+
+    template = load_catalog(CONTENT_DIR).template("hnl-lr-ordering")
+    for seed in range(24):
+        env = build(template, seed).env
+        plain, tenfold, momentum = (env[n].fields["step_loss"][-1] for n in ("a", "b", "c"))
+        assert plain > momentum > tenfold, seed

@@ -253,12 +253,18 @@ def test_tanh_batch_norm_grows_more_slowly() -> None:
 
 
 def test_linear_batch_norm_growth_depends_on_batch_size() -> None:
-    depth, width, r4, b4, r8, b8 = grab(
-        rf"For a {NUM}-layer batch-normalized network with the identity activation "
+    depth, width, r4, b4, r8, b8, big, within = grab(
+        rf"for a {NUM}-layer batch-normalized network with the identity activation "
         rf"\(width {NUM}\), "
         rf"the gradient with respect to the layer outputs grows by about {NUM} per layer with "
-        rf"batches of {NUM} and by about {NUM} with batches of {NUM}\."
+        rf"batches of {NUM} and by about {NUM} with batches of {NUM}, and with batches of {NUM} or "
+        rf"more it no longer grows: its per-layer factor is within {NUM} % of 1\."
     )
+    for batch in (int(big), 2 * int(big)):
+        cfg = SimConfig(depth=int(depth), width=int(width), batch=batch, activation="linear",
+                        init="kaiming_normal", norm="batch", seeds=6)  # fmt: skip
+        norms = simulate(cfg).metric("output_grad_norm")
+        assert abs(per_layer(norms[0], norms[-1], int(depth)) - 1) <= float(within) / 100
     for rate, batch in ((r4, b4), (r8, b8)):
         cfg = SimConfig(
             depth=int(depth),
@@ -287,3 +293,58 @@ def test_batch_norm_lifts_the_sigmoid_gradient() -> None:
     assert plain[0] / plain[-1] < 1e-4
     assert 0.5 < bn[0] / bn[-1] < 3
     assert math.isfinite(bn[0])
+
+
+def test_linear_network_does_not_grow_in_the_ordering_question() -> None:
+    """norm-order-activation's explanation: with the identity activation and its batches of 32
+    or 64 the weight-gradient ratio is below 1 (the review measured 0.41-0.91)."""
+    from quizsvc.content import load_catalog
+    from quizsvc.quiz.generate import build
+    from tests.support.database import CONTENT_DIR
+
+    template = load_catalog(CONTENT_DIR).template("norm-order-activation")
+    for seed in range(12):
+        env = build(template, seed).env
+        lin = env["lin"].fields["weight_grad_norm"]
+        assert lin[1] / lin[-1] < 1, seed
+
+
+def test_pytorch_refuses_a_single_example_in_training_mode() -> None:
+    assert (
+        "PyTorch's fully connected `BatchNorm1d` raises a `ValueError` instead"
+        in LessonText("07-normalization.md").flat
+    )
+    layer = torch.nn.BatchNorm1d(4)
+    with pytest.raises(ValueError, match="Expected more than 1 value per channel when training"):
+        layer(torch.randn(1, 4))
+    layer.eval()
+    assert layer(torch.randn(1, 4)).shape == (1, 4)  # evaluation mode uses the running stats
+
+
+def test_rmsnorm_drops_the_mean() -> None:
+    assert (
+        "it divides each example's feature vector by\nits root mean square".replace("\n", " ")
+        in FLAT
+    )
+    assert "It keeps layer norm's invariance to rescaling the vector but not to shifting it" in FLAT
+    torch.manual_seed(0)
+    a = torch.randn(3, 16, dtype=torch.float64)
+    rms = torch.nn.RMSNorm(16, eps=0.0, elementwise_affine=False, dtype=torch.float64)
+    manual = a / a.pow(2).mean(dim=1, keepdim=True).sqrt()
+    assert torch.allclose(rms(a), manual)
+    assert torch.allclose(rms(5 * a), rms(a))
+    assert not torch.allclose(rms(a + 1), rms(a))
+    assert torch.allclose(F.layer_norm(a + 1, (16,)), F.layer_norm(a, (16,)))
+
+
+def test_small_batch_statistics() -> None:
+    """The batch mean of m values has standard error sigma/sqrt(m); with m = 2, x_hat = +-1."""
+    assert "has a standard error of $\\sigma/\\sqrt{m}$, and with $m = 2$ every normalized" in FLAT
+    torch.manual_seed(1)
+    for m in (2, 8, 32):
+        means = torch.randn(20000, m, dtype=torch.float64).mean(dim=1)
+        assert float(means.std()) == pytest.approx(1 / math.sqrt(m), rel=0.03)
+    pair = F.batch_norm(
+        torch.randn(2, 5, dtype=torch.float64), None, None, training=True, eps=1e-12
+    )
+    assert torch.allclose(pair.abs(), torch.ones(2, 5, dtype=torch.float64), atol=1e-6)

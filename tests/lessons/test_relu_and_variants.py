@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 
 import torch
 import torch.nn.functional as F
 
 from quizsvc.sim import SimConfig, activations, simulate, theory
+from tests.lessons.recompute import variant_excess
 from tests.lessons.stated import NUM_COMMAS, LessonText, check
 
 LESSON = LessonText("05-relu-and-variants.md", number=NUM_COMMAS)
@@ -185,3 +187,32 @@ def test_he_factor_two() -> None:
     assert 0.7 < stds[-1] / stds[0] < 1.4
     assert math.isclose(theory.gain("relu"), math.sqrt(2))
     assert "a weight variance of $2/n_{\\text{in}}$ restores it" in FLAT
+
+
+def slope_at(activation: str, x: float) -> float:
+    """phi'(x) by autograd, so the lesson and the activation module cannot share a typo."""
+    z = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    (slope,) = torch.autograd.grad(activations.apply(activation, z), z)
+    return float(slope)
+
+
+def test_elu_and_gelu_slopes_fade_for_strongly_negative_inputs() -> None:
+    (elu_prose,) = grab(rf"That derivative also fades: \$e\^{{-5}} \\approx {NUM}\$")
+    (elu,) = grab(
+        rf"\(\$e\^{{-5}} \\approx {NUM}\$ for ELU, "
+        r"about \$-7 \\times 10\^{-6}\$ for GELU at \$-5\$\)"
+    )
+    check((elu_prose, elu), [slope_at("elu", -5.0)] * 2)
+    assert math.exp(-5) == slope_at("elu", -5.0)
+    assert round(slope_at("gelu", -5.0) * 1e6) == -7
+    assert slope_at("leaky_relu", -5.0) == 0.01  # the leaky variant keeps its slope
+
+
+def test_leaky_gain_growth_beyond_mean_field() -> None:
+    """relu-leaky-gain: measured growth "typically 1.3 to 1.8 times" the mean-field prediction
+    (the quartiles over the question's variants)."""
+    low, high = grab(rf"typically by a factor of {NUM} to {NUM}\. The fix is PyTorch's leaky-ReLU")
+    first, _, third = statistics.quantiles(
+        variant_excess("relu-leaky-gain", lambda e: e["simple"]), n=4
+    )
+    assert abs(first - float(low)) <= 0.1 and abs(third - float(high)) <= 0.1

@@ -13,6 +13,7 @@ import functools
 import math
 
 import pytest
+import torch
 
 from quizsvc.sim import SimConfig, simulate, theory
 from tests.lessons.stated import NUM, LessonText, check
@@ -164,3 +165,31 @@ def test_orderings_in_the_quiz_hold() -> None:
         return g[0] / g[-1]
 
     assert ratio(high) > ratio(mid) > ratio(low)
+
+
+def test_the_loss_is_a_script_l_and_l_is_the_last_layer() -> None:
+    text = LessonText("08-residual-connections.md").text
+    assert "\\partial L" not in text and "\\partial \\mathcal{L}" in text
+    assert "the output layer $L$" in text
+
+
+def test_pre_and_post_ln_blocks() -> None:
+    assert "$h_{l+1} = \\mathrm{LN}(h_l + F_l(h_l))$: **post-LN**" in FLAT
+    assert "$h_{l+1} = h_l + F_l(\\mathrm{LN}(h_l))$, so the identity path is clean" in FLAT
+    # The pre-LN identity path: the Jacobian of the block is I + (branch term), with no
+    # normalization between h_l and h_{l+1}; in post-LN the layer norm's Jacobian sits on it.
+    torch.manual_seed(0)
+    width = 16
+    branch = torch.nn.Linear(width, width, dtype=torch.float64)
+    torch.nn.init.zeros_(branch.weight), torch.nn.init.zeros_(branch.bias)
+    h = torch.randn(width, dtype=torch.float64)
+
+    def pre(x: torch.Tensor) -> torch.Tensor:
+        return x + branch(torch.nn.functional.layer_norm(x, (width,)))
+
+    def post(x: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.layer_norm(x + branch(x), (width,))
+
+    eye = torch.eye(width, dtype=torch.float64)
+    assert torch.allclose(torch.autograd.functional.jacobian(pre, h), eye)
+    assert not torch.allclose(torch.autograd.functional.jacobian(post, h), eye, atol=1e-2)

@@ -163,7 +163,10 @@ def test_worked_example_in_the_engine() -> None:
 
 
 def test_variance_formula_in_the_engine() -> None:
-    assert "\\operatorname{Var}(z) = n\\,\\sigma_w^2\\, \\mathbb{E}[h^2] + \\sigma_b^2" in FLAT
+    assert (
+        "\\operatorname{Var}(z) = n\\operatorname{Var}(W)\\, \\mathbb{E}[h^2] + \\sigma_b^2 = "
+        "\\sigma_w^2\\, \\mathbb{E}[h^2] + \\sigma_b^2" in FLAT
+    )
     cfg = SimConfig(depth=1, width=128, batch=256, activation="tanh", init="normal",
                     init_std=0.2, bias_init="normal", bias_std=0.5, seed=3)  # fmt: skip
     measured = simulate(cfg).layers[0].preactivation_std
@@ -220,3 +223,40 @@ def test_figure_captions_match_their_networks() -> None:
     xavier = TEXT.split("id: saturation-xavier", 1)[1].split("```", 1)[0]
     assert "standard deviation about 1/16" in xavier
     assert theory.init_std("xavier_normal", 256, 256, 1.0, "fan_in") == pytest.approx(1 / 16)
+
+
+def test_sigma_w_squared_is_the_variance_times_the_fan_in() -> None:
+    """One meaning throughout the course: sigma_w^2 = n Var(W), as the theory module uses it."""
+    assert "$\\sigma_w^2 = n\\operatorname{Var}(W)$, the weight variance times the fan-in" in FLAT
+    xavier, he = grab(
+        rf"Xavier initialisation of\s+a square layer has \$\\sigma_w\^2 = {NUM}\$, He "
+        rf"initialisation \$\\sigma_w\^2 = {NUM}\$"
+    )
+    n = 256
+    assert n * theory.init_std("xavier_normal", n, n, 1.0, "fan_in") ** 2 == pytest.approx(
+        float(xavier)
+    )
+    he_gain = theory.gain("relu")
+    assert n * theory.init_std("kaiming_normal", n, n, he_gain, "fan_in") ** 2 == pytest.approx(
+        float(he)
+    )
+    assert "n \\sigma_w^2" not in TEXT and "n\\,\\sigma_w^2" not in TEXT
+
+
+def test_ordering_question_order_follows_the_scale_over_threshold() -> None:
+    """sat-order-saturation: the measured order is the order of std / threshold, the reasoning
+    the hint and the explanation teach, in every one of the question's variants."""
+    from quizsvc.content import load_catalog
+    from quizsvc.quiz.generate import build
+    from tests.support.database import CONTENT_DIR
+
+    template = load_catalog(CONTENT_DIR).template("sat-order-saturation")
+    orders = set()
+    for seed in range(40):
+        env = build(template, seed).env
+        ratios = [env["sa"] / 3.637, env["sb"] / 1.818, env["sc"] / 3.637]
+        measured = [env[n].fields["saturation"][1] for n in ("a", "b", "c")]
+        by_ratio = sorted(range(3), key=lambda i: ratios[i])
+        assert by_ratio == sorted(range(3), key=lambda i: measured[i]), seed
+        orders.add(tuple(by_ratio))
+    assert len(orders) >= 4, "the order must vary between variants"

@@ -6,6 +6,7 @@ holds for all lessons alike.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 
@@ -13,6 +14,7 @@ import pytest
 
 from quizsvc.content import Catalog, Lesson, load_catalog
 from quizsvc.quiz.checks import check_template
+from quizsvc.quiz.consistency import article_mistakes
 from quizsvc.quiz.generate import build
 from tests.support.database import CONTENT_DIR
 
@@ -102,3 +104,80 @@ def test_numeric_answers_are_fresh_across_seeds(lesson_id: str) -> None:
             build(template, seed).variant.answer_key["display"] for seed in range(FRESHNESS_SEEDS)
         }
         assert len(keys) >= MIN_DISTINCT_KEYS, (template.id, len(keys))
+
+
+@pytest.mark.parametrize("lesson_id", LESSON_IDS)
+def test_articles_fit_the_numbers_in_prose_and_captions(lesson_id: str) -> None:
+    """ "an 18-layer network", never "a 18-layer" (templates are checked by content check)."""
+    item = lesson(lesson_id)
+    texts = [item.html, *(figure.caption for figure in item.figures.values())]
+    assert [m for text in texts for m in article_mistakes(text)] == []
+
+
+SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9.]+)+$")
+
+
+@pytest.mark.parametrize("lesson_id", LESSON_IDS)
+def test_live_figure_legends_are_words(lesson_id: str) -> None:
+    """A legend names what differs ("tanh, gain 0.5"), not an identifier ("tanh-gain-0.5")."""
+    for figure in lesson(lesson_id).figures.values():
+        assert not [label for label in figure.sims if SLUG.match(label)], figure.id
+
+
+# -- reading values off figures (docs/authoring.md, "Reading values off a figure") ---------------
+
+#: A careful reader places a point to about this many CSS pixels on an axis with minor ticks.
+READING_PX = 4
+#: Questions whose answer is read off a training figure: figure, panel (0 = gradient norm,
+#: 1 = loss) and how many values the answer combines.
+READ_OFF: dict[str, list[tuple[int, int]]] = {
+    "norm-training-curves": [(1, 1), (1, 1)],
+    "res-training-curves": [(0, 1), (1, 1)],
+    "clip-rescue": [(1, 1)],
+    "clip-every-step": [(0, 0)],
+    "clip-decay-loss": [(0, 1), (1, 1)],
+}
+
+
+def decade_heights(spec: dict) -> list[float]:
+    """Pixels per decade of each log panel of a variant's figure, as drawn at full width."""
+    import importlib
+
+    import matplotlib
+
+    from quizsvc.plots.base import Request
+    from quizsvc.plots.kinds import FIGURE_KINDS, defaults
+    from quizsvc.plots.style import RC, new_figure, render_lock
+    from quizsvc.quiz.simcache import SIM_CACHE
+    from quizsvc.sim import SimConfig
+
+    kind = FIGURE_KINDS[spec["kind"]]
+    request = Request(
+        sims=[SIM_CACHE.get(SimConfig.from_dict(dict(c))) for c in spec["sims"]],
+        labels=spec["labels"],
+        hide=frozenset(spec["hide"]),
+        theory=spec["theory"],
+        options={**defaults(spec["kind"]), **spec["options"]},
+    )
+    with render_lock, matplotlib.rc_context(RC):
+        fig, _ = new_figure(kind.rows)
+        importlib.import_module(f"quizsvc.plots.{kind.module}").draw(fig, request)
+        css_px = fig.get_size_inches()[1] * 96  # SVG inches at the browser's 96 px per inch
+        heights = []
+        for ax in fig.axes[: kind.rows]:
+            low, high = ax.get_ylim()
+            heights.append(ax.get_position().height * css_px / math.log10(high / low))
+    return heights
+
+
+@pytest.mark.parametrize("template_id", sorted(READ_OFF))
+def test_figure_read_tolerances_meet_the_reading_rule(template_id: str) -> None:
+    template = catalog().template(template_id)
+    allowed = template.answer.tolerance["log10"]
+    for seed in range(12):
+        variant = build(template, seed).variant
+        needed = sum(
+            READING_PX / decade_heights(variant.figures[figure])[panel]
+            for figure, panel in READ_OFF[template_id]
+        )
+        assert allowed >= needed, (seed, round(needed, 3))

@@ -12,6 +12,7 @@ import re
 import torch
 
 from quizsvc.sim import SimConfig, simulate, theory
+from tests.lessons.recompute import variant_excess
 from tests.lessons.stated import NUM_COMMAS, LessonText, check
 
 LESSON = LessonText("06-weight-initialization.md", number=NUM_COMMAS)
@@ -215,3 +216,12 @@ def test_three_inits_figure_caption() -> None:
     assert abs(factors["kaiming_normal"] - 1) < 0.1
     assert abs(factors["xavier_normal"] / math.sqrt(2) - 1) < 0.1
     assert abs(factors["pytorch_default"] / math.sqrt(6) - 1) < 0.1
+
+
+def test_finite_width_scatter_of_the_relu_factor() -> None:
+    """init-xavier-relu-factor: the measured per-layer factor is within "about 10 %" of
+    gain / sqrt(2) in the question's variants."""
+    (spread,) = grab(rf"scatters the measured factor around it by up to about {NUM} %")
+    excess = variant_excess("init-xavier-relu-factor", lambda e: e["gain"] / math.sqrt(2), "factor")
+    assert max(abs(x - 1) for x in excess) <= float(spread) / 100 + 0.005
+    assert max(abs(x - 1) for x in excess) >= float(spread) / 200  # "up to about", not less
