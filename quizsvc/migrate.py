@@ -16,6 +16,7 @@ from flask import Flask
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from quizsvc import db_timeouts
 from quizsvc.config import REPO_ROOT
 from quizsvc.db import DatabaseConfigError, describe_url, get_db
 
@@ -69,13 +70,23 @@ def status(app: Flask) -> SchemaStatus:
     return SchemaStatus(current=current, head=head_revision())
 
 
+@contextmanager
+def _unbounded(app: Flask) -> Iterator[Connection]:
+    """A connection for a migration, which may rewrite a large table: no request budget and no
+    statement_timeout (for this transaction only)."""
+    with db_timeouts.unbounded(), connect(app) as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+        yield connection
+
+
 def upgrade(app: Flask, revision: str = "head") -> None:
-    with connect(app) as connection:
+    with _unbounded(app) as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(app: Flask, revision: str) -> None:
-    with connect(app) as connection:
+    with _unbounded(app) as connection:
         command.downgrade(alembic_config(connection), revision)
 
 

@@ -1,0 +1,152 @@
+"""How long anything may wait for the database, so that a database that hangs costs a request
+a few seconds (and a 503), not a worker.
+
+A server that refuses connections fails fast by itself; one that accepts them and never answers
+(a frozen host, a full disk, a lock held forever) would hold a gunicorn worker until gunicorn
+kills it. Three bounds stop that:
+
+* connect: opening a connection (psycopg's `connect_timeout`, SQLite's lock wait);
+* pool: waiting for a free pooled connection;
+* request budget: the seconds one web request may spend waiting on the database in total,
+  over every statement, ping and reconnect. A wait that would exceed what is left ends with
+  an OperationalError, which the web layer answers with 503. Outside a request (CLI commands,
+  jobs) each wait gets the same number of seconds on its own; migrations lift the bound.
+
+PostgreSQL also gets the budget as its `statement_timeout`, so the server stops a runaway
+statement itself rather than keep working (and locking) for a client that left.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+# libpq and psycopg refuse connect timeouts below two seconds, so a connection opened with
+# less than that left in the budget may overrun it by the difference.
+MIN_CONNECT_S = 2
+NO_TIME_S = 0.05  # a budget with less left than this is spent
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    budget_s: float | None = 3.0  # a request's total wait; None: unbounded
+    connect_s: float = 2.0
+    pool_s: float = 1.0
+
+
+class Budget:
+    """Seconds of database waiting left to one request."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+
+    def spend(self, seconds: float) -> None:
+        self.left -= seconds
+
+
+# The budget of the request being served (None outside a request), and whether waits are
+# bounded at all (migrations may legitimately run for minutes).
+_budget: ContextVar[Budget | None] = ContextVar("quizsvc_db_budget", default=None)
+_unbounded: ContextVar[bool] = ContextVar("quizsvc_db_unbounded", default=False)
+
+
+def start_request(seconds: float | None) -> object:
+    """Open a request's budget; pass the returned token to `end_request`."""
+    return _budget.set(Budget(seconds) if seconds is not None else None)
+
+
+def end_request(token: object) -> None:
+    _budget.reset(token)  # type: ignore[arg-type]
+
+
+@contextmanager
+def unbounded() -> Iterator[None]:
+    """Waits without a bound, e.g. for a migration that rewrites a large table."""
+    token = _unbounded.set(True)
+    try:
+        yield
+    finally:
+        _unbounded.reset(token)
+
+
+def is_unbounded() -> bool:
+    return _unbounded.get()
+
+
+def wait_limit(per_wait_s: float | None) -> float | None:
+    """Seconds the next wait may take: what the request has left, else `per_wait_s`."""
+    if _unbounded.get():
+        return None
+    budget = _budget.get()
+    return budget.left if budget is not None else per_wait_s
+
+
+def spend(seconds: float) -> None:
+    budget = _budget.get()
+    if budget is not None:
+        budget.spend(seconds)
+
+
+def postgres_connect(timeouts: Timeouts, cargs: Any, cparams: dict[str, Any]) -> Any:
+    """A psycopg connection whose waits are bounded (the engine's `do_connect` hook)."""
+    import psycopg
+
+    left = wait_limit(None)  # what the request has left; None outside a request
+    if left is not None and left < NO_TIME_S:
+        raise psycopg.OperationalError("this request's database budget is spent")
+    seconds = timeouts.connect_s if left is None else min(timeouts.connect_s, left)
+    cparams["connect_timeout"] = max(MIN_CONNECT_S, math.floor(seconds))
+    if timeouts.budget_s is not None:
+        statement_ms = int(timeouts.budget_s * 1000)
+        cparams["options"] = f"{cparams.get('options', '')} -c statement_timeout={statement_ms}"
+    started = time.monotonic()
+    try:
+        connection = _bounded_connection_class().connect(*cargs, **cparams)
+    finally:
+        spend(time.monotonic() - started)
+    connection.per_wait_s = timeouts.budget_s
+    return connection
+
+
+_connection_class: Any = None
+
+
+def _bounded_connection_class() -> Any:
+    """psycopg's Connection with bounded waits (defined on first use: psycopg loads lazily)."""
+    global _connection_class
+    if _connection_class is not None:
+        return _connection_class
+    import psycopg
+    from psycopg.errors import _WaitTimeout
+
+    class BoundedConnection(psycopg.Connection):  # type: ignore[type-arg]
+        """Every wait for the server (statements, commits, rollbacks, pings) is bounded by
+        the request's budget; past it the connection is closed, since its state is unknown."""
+
+        per_wait_s: float | None = None
+
+        def wait(self, gen: Any, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+            limit = wait_limit(self.per_wait_s)
+            if limit is not None and limit < NO_TIME_S:
+                self.close()
+                raise psycopg.OperationalError("this request's database budget is spent")
+            if limit is not None:
+                timeout = limit if timeout is None else min(timeout, limit)
+            started = time.monotonic()
+            try:
+                return super().wait(gen, *args, timeout=timeout, **kwargs)
+            except _WaitTimeout:
+                self.close()
+                raise psycopg.OperationalError(
+                    f"the database did not answer within {timeout:.1f} s"
+                ) from None
+            finally:
+                spend(time.monotonic() - started)
+
+    _connection_class = BoundedConnection
+    return _connection_class
