@@ -60,6 +60,7 @@ def learner() -> User:
 
 
 def _body() -> dict[str, Any]:
+    """The request's JSON object; call it after `learner()`, so strangers' bodies stay unread."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise BadRequest("Send a JSON object with Content-Type: application/json.")
@@ -164,10 +165,11 @@ def question(attempt_id: int, position: int) -> ResponseReturnValue:
 @bp.post("/attempts/<int:attempt_id>/questions/<int:position>/answer")
 @limit_from_config("ANSWER_RATE_LIMIT", per_user=True)
 def answer(attempt_id: int, position: int) -> ResponseReturnValue:
+    user = learner()
     body = _body()
     if "response" not in body:
         raise InvalidInput('Send the answer as {"response": ...}; see the Response schema.')
-    submission = attempts.submit_answer(learner(), attempt_id, position, body["response"])
+    submission = attempts.submit_answer(user, attempt_id, position, body["response"])
     document = {"recorded": submission.recorded, "question": question_json(submission.view)}
     return jsonify(document), (201 if submission.recorded else 200)
 

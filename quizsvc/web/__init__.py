@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from quizsvc.web import errors, health, request_log, security
+from quizsvc.web import errors, health, limits, request_log, security
 
 
 def init_web(app: Flask) -> None:
+    limits.init_app(app)  # first: before any other hook reads the request
     request_log.init_app(app)
     security.init_app(app)
     errors.init_app(app)
