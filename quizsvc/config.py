@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_TIMEOUT": 3.0,
     "DATABASE_CONNECT_TIMEOUT": 2,  # seconds to open a connection (PostgreSQL's minimum: 2)
     "DATABASE_POOL_TIMEOUT": 1.0,  # seconds to wait for a free pooled connection
+    # After a failed connect, requests that need the database fail at once for this long.
+    "DATABASE_RETRY_INTERVAL": 2.0,
     # Larger request bodies are refused with 413 before they are read: no form or API body
     # comes near this, and reading a huge one would cost a worker its memory.
     "MAX_CONTENT_LENGTH": 256 * 1024,

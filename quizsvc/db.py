@@ -62,7 +62,7 @@ def build_engine(
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     """An engine for `url`; without `timeouts` nothing waits on a bound (scripts, tests)."""
-    timeouts = timeouts or Timeouts(budget_s=None)
+    timeouts = timeouts or Timeouts(budget_s=None, retry_s=0.0)
     try:
         if parsed.get_backend_name() == "sqlite":
             # A locked file is waited for this long (SQLite's busy timeout), then refused.
@@ -76,10 +76,11 @@ def build_engine(
             parsed, echo=echo, pool_pre_ping=True, pool_timeout=timeouts.pool_s, **kwargs
         )
         if parsed.get_backend_name() == "postgresql":
+            breaker = db_timeouts.Breaker(timeouts.retry_s)
 
             @event.listens_for(engine, "do_connect")
             def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
-                return db_timeouts.postgres_connect(timeouts, cargs, cparams)
+                return db_timeouts.postgres_connect(timeouts, breaker, cargs, cparams)
 
         return engine
     except (NoSuchModuleError, ArgumentError) as exc:
@@ -98,6 +99,7 @@ class Database:
             budget_s=app.config["DATABASE_TIMEOUT"],
             connect_s=app.config["DATABASE_CONNECT_TIMEOUT"],
             pool_s=app.config["DATABASE_POOL_TIMEOUT"],
+            retry_s=app.config["DATABASE_RETRY_INTERVAL"],
         )
         self.engine = build_engine(
             self.url, echo=bool(app.config.get("SQL_ECHO")), timeouts=self.timeouts

@@ -14,6 +14,10 @@ kills it. Three bounds stop that:
 
 PostgreSQL also gets the budget as its `statement_timeout`, so the server stops a runaway
 statement itself rather than keep working (and locking) for a client that left.
+
+After a connection attempt fails, the process does not try again for `retry_s` (a circuit
+breaker): while the database is down or hangs, requests that need it fail at once instead of
+each spending a connect timeout, so a few workers keep serving the pages that need no database.
 """
 
 from __future__ import annotations
@@ -37,6 +41,27 @@ class Timeouts:
     budget_s: float | None = 3.0  # a request's total wait; None: unbounded
     connect_s: float = 2.0
     pool_s: float = 1.0
+    retry_s: float = 2.0  # after a failed connect, connects fail at once for this long
+
+
+class Breaker:
+    """Remembers a failed connect, so the next ones within `retry_s` fail without trying."""
+
+    def __init__(self, retry_s: float) -> None:
+        self.retry_s = retry_s
+        self.open_until = 0.0
+
+    def check(self) -> None:
+        left = self.open_until - time.monotonic()
+        if left > 0:
+            import psycopg
+
+            raise psycopg.OperationalError(
+                f"a connection to the database failed just now; trying again in {left:.1f} s"
+            )
+
+    def trip(self) -> None:
+        self.open_until = time.monotonic() + self.retry_s
 
 
 class Budget:
@@ -92,10 +117,13 @@ def spend(seconds: float) -> None:
         budget.spend(seconds)
 
 
-def postgres_connect(timeouts: Timeouts, cargs: Any, cparams: dict[str, Any]) -> Any:
+def postgres_connect(
+    timeouts: Timeouts, breaker: Breaker, cargs: Any, cparams: dict[str, Any]
+) -> Any:
     """A psycopg connection whose waits are bounded (the engine's `do_connect` hook)."""
     import psycopg
 
+    breaker.check()
     left = wait_limit(None)  # what the request has left; None outside a request
     if left is not None and left < NO_TIME_S:
         raise psycopg.OperationalError("this request's database budget is spent")
@@ -107,6 +135,9 @@ def postgres_connect(timeouts: Timeouts, cargs: Any, cparams: dict[str, Any]) ->
     started = time.monotonic()
     try:
         connection = _bounded_connection_class().connect(*cargs, **cparams)
+    except psycopg.OperationalError:
+        breaker.trip()
+        raise
     finally:
         spend(time.monotonic() - started)
     connection.per_wait_s = timeouts.budget_s

@@ -12,6 +12,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,9 +115,20 @@ class Proxied:
     token: str
 
 
+def recovers(client: FlaskClient, url: str) -> None:
+    """Fails unless `url` answers 200 again soon (the worker retries its database after
+    DATABASE_RETRY_INTERVAL); a guard against never recovering, not a timing assertion."""
+    deadline = time.monotonic() + HANG_GUARD_S
+    while (status := client.get(url).status_code) != 200:
+        assert status == 503, status
+        assert time.monotonic() < deadline, f"{url} still answers {status}"
+        time.sleep(0.1)
+
+
 @pytest.fixture
-def proxied(figure_cache: Path) -> Iterator[Proxied]:
-    """An app whose PostgreSQL is reached through a fault proxy, with a logged-in learner."""
+def proxied(figure_cache: Path, request: pytest.FixtureRequest) -> Iterator[Proxied]:
+    """An app whose PostgreSQL is reached through a fault proxy, with a logged-in learner
+    (settings from an indirect parametrization override the fixture's)."""
     if POSTGRES_URL is None:
         pytest.skip("set QUIZSVC_TEST_POSTGRES_URL to test PostgreSQL faults")
     schema, direct_url = create_postgres_schema("qf")
@@ -126,7 +138,9 @@ def proxied(figure_cache: Path) -> Iterator[Proxied]:
     upstream = make_url(direct_url)
     proxy = FaultProxy(upstream.host or "127.0.0.1", upstream.port or 5432).start()
     url = upstream.set(host=proxy.host, port=proxy.port).render_as_string(hide_password=False)
-    app = configure(make_app(url, DATABASE_TIMEOUT=BUDGET_S), figure_cache)
+    settings = {"DATABASE_TIMEOUT": BUDGET_S, "DATABASE_RETRY_INTERVAL": 0.5}
+    settings.update(getattr(request, "param", {}))
+    app = configure(make_app(url, **settings), figure_cache)
     try:
         with app.app_context():
             user = accounts.create_user("prof@example.org", PASSWORD, role=Role.INSTRUCTOR)
@@ -165,7 +179,7 @@ def test_a_refused_database_gives_503_on_every_route_and_service_resumes(
     assert proxied.anonymous.get("/api/v1/lessons").status_code == 200
 
     proxied.proxy.pass_()
-    assert proxied.learner.get("/dashboard").status_code == 200
+    recovers(proxied.learner, "/dashboard")
     assert proxied.learner.get("/healthz").status_code == 200
 
 
@@ -185,8 +199,22 @@ def test_a_hanging_database_costs_a_request_its_budget_not_a_worker(proxied: Pro
     assert lesson.status_code == 200  # needs no database
 
     proxied.proxy.pass_()
-    assert proxied.learner.get("/dashboard").status_code == 200
+    recovers(proxied.learner, "/dashboard")
     assert proxied.anonymous.get("/healthz").status_code == 200
+
+
+@needs_postgres
+@pytest.mark.parametrize("proxied", [{"DATABASE_RETRY_INTERVAL": 600}], indirect=True)
+def test_after_a_failed_connect_requests_fail_without_trying_again(proxied: Proxied) -> None:
+    """The circuit breaker: a hanging database costs one connect timeout per retry interval,
+    not one per request, so workers stay free for pages that need no database."""
+    assert proxied.learner.get("/dashboard").status_code == 200
+    proxied.proxy.blackhole()
+    before = proxied.proxy.accepted
+    for url in ("/dashboard", "/history", "/dashboard", "/account/", "/history"):
+        assert_our_unavailable_page(answered(proxied.learner.get, url), url)
+    assert proxied.proxy.accepted - before <= 1
+    assert proxied.anonymous.get(f"/lessons/{LESSON}").status_code == 200
 
 
 @needs_postgres

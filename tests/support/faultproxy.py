@@ -72,6 +72,7 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._accepting: threading.Thread | None = None
+        self.accepted = 0  # connections accepted so far, in every mode
 
     # --- life cycle ---------------------------------------------------------------------------
 
@@ -174,6 +175,7 @@ class FaultProxy:
                 client, _ = listener.accept()
             except (OSError, ValueError):
                 return  # the listener was closed
+            self.accepted += 1
             threading.Thread(
                 target=self._open_link, args=(client,), name="faultproxy-link", daemon=True
             ).start()
