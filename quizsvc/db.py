@@ -82,6 +82,8 @@ def build_engine(
             def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
                 return db_timeouts.postgres_connect(timeouts, breaker, cargs, cparams)
 
+            event.listen(engine, "handle_error", breaker.on_error)
+
         return engine
     except (NoSuchModuleError, ArgumentError) as exc:
         raise DatabaseConfigError(

@@ -15,9 +15,11 @@ kills it. Three bounds stop that:
 PostgreSQL also gets the budget as its `statement_timeout`, so the server stops a runaway
 statement itself rather than keep working (and locking) for a client that left.
 
-After a connection attempt fails, the process does not try again for `retry_s` (a circuit
-breaker): while the database is down or hangs, requests that need it fail at once instead of
-each spending a connect timeout, so a few workers keep serving the pages that need no database.
+After a connection attempt fails, or a pooled connection's liveness ping gets no answer in
+time, the process does not connect again for `retry_s` (a circuit breaker): while the database
+is down or hangs, requests that need it fail at once instead of each spending a timeout, so a
+few sync workers keep serving the pages that need no database. A slow statement never trips it
+(PostgreSQL cancels it at statement_timeout and the connection stays usable).
 """
 
 from __future__ import annotations
@@ -62,6 +64,11 @@ class Breaker:
 
     def trip(self) -> None:
         self.open_until = time.monotonic() + self.retry_s
+
+    def on_error(self, context: Any) -> None:
+        """The engine's `handle_error` hook: a pre-ping that hung trips the breaker."""
+        if context.is_pre_ping and isinstance(context.original_exception, Unanswered):
+            self.trip()
 
 
 class Budget:
@@ -144,6 +151,11 @@ def postgres_connect(
     return connection
 
 
+class Unanswered(Exception):
+    """Marks the error of a wait the database never answered (mixed into psycopg's
+    OperationalError, which loads lazily)."""
+
+
 _connection_class: Any = None
 
 
@@ -154,6 +166,9 @@ def _bounded_connection_class() -> Any:
         return _connection_class
     import psycopg
     from psycopg.errors import _WaitTimeout
+
+    class UnansweredError(Unanswered, psycopg.OperationalError):
+        pass
 
     class BoundedConnection(psycopg.Connection):  # type: ignore[type-arg]
         """Every wait for the server (statements, commits, rollbacks, pings) is bounded by
@@ -173,7 +188,7 @@ def _bounded_connection_class() -> Any:
                 return super().wait(gen, *args, timeout=timeout, **kwargs)
             except _WaitTimeout:
                 self.close()
-                raise psycopg.OperationalError(
+                raise UnansweredError(
                     f"the database did not answer within {timeout:.1f} s"
                 ) from None
             finally:
