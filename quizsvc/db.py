@@ -52,6 +52,7 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def build_engine(
     url: str, *, echo: bool = False, timeouts: Timeouts | None = None, **kwargs: Any
 ) -> Engine:
+    """An engine for `url`; without `timeouts` nothing waits on a bound (scripts, tests)."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -61,7 +62,6 @@ def build_engine(
         ) from None
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    """An engine for `url`; without `timeouts` nothing waits on a bound (scripts, tests)."""
     timeouts = timeouts or Timeouts(budget_s=None, retry_s=0.0)
     try:
         if parsed.get_backend_name() == "sqlite":

@@ -106,10 +106,6 @@ def unbounded() -> Iterator[None]:
         _unbounded.reset(token)
 
 
-def is_unbounded() -> bool:
-    return _unbounded.get()
-
-
 def wait_limit(per_wait_s: float | None) -> float | None:
     """Seconds the next wait may take: what the request has left, else `per_wait_s`."""
     if _unbounded.get():
