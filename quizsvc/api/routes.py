@@ -22,6 +22,7 @@ from quizsvc.progress.models import Mode, User
 from quizsvc.services import attempts, catalog, figures, progress, tokens
 from quizsvc.services.attempts import DrillOptions
 from quizsvc.services.errors import InvalidInput, NotFound
+from quizsvc.settings import Settings
 from quizsvc.web.security import csrf, limit_from_config
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -131,7 +132,8 @@ def start_attempt() -> ResponseReturnValue:
     if "lesson_id" in body and "drill" not in body:
         if not isinstance(body["lesson_id"], str):
             raise InvalidInput("lesson_id must be a lesson id such as 'vanishing-gradients'.")
-        attempt = attempts.start_lesson_attempt(user, body["lesson_id"], mode)
+        count = Settings.of(current_app).quiz_questions
+        attempt = attempts.start_lesson_attempt(user, body["lesson_id"], mode, count)
     elif "drill" in body and "lesson_id" not in body and isinstance(body["drill"], dict):
         attempt = attempts.start_drill(user, _drill_options(body["drill"], mode))
     else:
@@ -167,7 +169,7 @@ def _whole(value: Any) -> int | None:
 
 @bp.get("/attempts/<int:attempt_id>")
 def attempt(attempt_id: int) -> ResponseReturnValue:
-    return jsonify(attempt_json(attempts.get_attempt(learner(), attempt_id)))
+    return jsonify(attempt_json(attempts.settle(learner(), attempt_id)))
 
 
 @bp.post("/attempts/<int:attempt_id>/finish")
@@ -177,6 +179,7 @@ def finish(attempt_id: int) -> ResponseReturnValue:
 
 @bp.get("/attempts/<int:attempt_id>/review")
 def review(attempt_id: int) -> ResponseReturnValue:
+    attempts.settle(learner(), attempt_id)
     views = attempts.review(learner(), attempt_id)  # an attempt has at least one question
     return jsonify(
         attempt=attempt_json(views[0].attempt), questions=[question_json(view) for view in views]

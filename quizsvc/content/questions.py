@@ -8,10 +8,11 @@ problem of a template.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from quizsvc.content.expr import Expr
+from quizsvc.content.exprlimits import format_problem
 from quizsvc.content.figures import check_question_figures, parse_figure
 from quizsvc.content.model import (
     DEFAULT_CHOICE_TOLERANCE,
@@ -214,9 +215,7 @@ class _Builder:
     def hints(self) -> tuple[str, ...]:
         hints = self.reader.texts("hints")
         for text, line in hints:
-            self.scope.check_placeholders(
-                text, self.rep, lambda off, t=text, ln=line: ln + t[:off].count("\n")
-            )
+            self.scope.check_placeholders(text, self.rep, _line_in(text, line))
         return tuple(text for text, _ in hints)
 
     # -- answers ---------------------------------------------------------------------------
@@ -270,14 +269,14 @@ class _Builder:
         value = self.number(data, "value", "answer value")
         tolerance = parse_tolerance(data, "tolerance", DEFAULT_TOLERANCE, self.rep)
         fmt = reader.text("format", default=".4g")
-        try:
-            format(1.2345, fmt)
-        except ValueError:
-            self.rep.error(
-                reader.value_loc("format"),
-                f"{fmt!r} is not a number format",
-                "write .3g, .2f or .1e",
-            )
+        problem = format_problem(fmt)
+        if problem is None:
+            try:
+                format(1.2345, fmt)
+            except ValueError:
+                problem = f"{fmt!r} is not a number format"
+        if problem:
+            self.rep.error(reader.value_loc("format"), problem, "write .3g, .2f or .1e")
             fmt = ".4g"
         return AnswerSpec(value, tolerance, fmt, data.loc.line)
 
@@ -467,3 +466,8 @@ def parse_question(
     if base is not None and not b.failed:
         check_question_figures(template, base, rep)
     return None if b.failed else template
+
+
+def _line_in(text: str, first_line: int) -> Callable[[int], int]:
+    """The file line of an offset into ``text``, which starts on ``first_line``."""
+    return lambda offset: first_line + text[:offset].count("\n")

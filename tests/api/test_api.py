@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quizsvc.services import attempts as attempts_service
+from quizsvc.services.attempts import answering as attempts_service
 from quizsvc.web.security import limiter
 from tests.api.conftest import make_token
 from tests.api.schema import call
