@@ -19,7 +19,7 @@ from quizsvc.db import get_session
 from quizsvc.progress import tracking
 from quizsvc.progress.mastery_models import ObjectiveMastery, ReviewCard, ReviewLog
 from quizsvc.progress.models import User
-from quizsvc.services import attempts as attempts_service
+from quizsvc.services.attempts import answering as attempts_service
 from tests.api.conftest import make_token
 from tests.web.helpers import LESSON, correct_response, variant_of, wrong_response
 
