@@ -24,8 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "SQL_ECHO": False,
     "REQUIRE_MIGRATED": True,
     # Seconds one web request may wait on the database in total (statements, pings,
-    # reconnects); past it the request answers 503. Also PostgreSQL's statement_timeout and
-    # SQLite's wait for a locked file. See quizsvc.db_timeouts.
+    # reconnects); past it the request answers 503. Also SQLite's wait for a locked file, and
+    # a tenth of PostgreSQL's statement_timeout. See quizsvc.db_timeouts.
     "DATABASE_TIMEOUT": 3.0,
     "DATABASE_CONNECT_TIMEOUT": 2,  # seconds to open a connection (PostgreSQL's minimum: 2)
     "DATABASE_POOL_TIMEOUT": 1.0,  # seconds to wait for a free pooled connection

@@ -9,25 +9,23 @@ kills it. Three bounds stop that:
 * pool: waiting for a free pooled connection;
 * request budget: the seconds one web request may spend waiting on the database in total,
   over every statement, ping and reconnect. A wait that would exceed what is left ends with
-  an OperationalError, which the web layer answers with 503. Outside a request (CLI commands,
-  jobs) each wait gets the same number of seconds on its own; migrations lift the bound.
+  an OperationalError, which the web layer answers with 503. Outside a web request (commands,
+  tests) the client waits as long as the server works.
 
-PostgreSQL also gets the budget as its `statement_timeout`, so the server stops a runaway
-statement itself rather than keep working (and locking) for a client that left.
+PostgreSQL gets a `statement_timeout` of STATEMENT_BACKSTOP times the budget, so the server stops
+a runaway statement itself, also one whose client gave up; migrations lift it.
 
 After a connection attempt fails, or a pooled connection's liveness ping gets no answer in
 time, the process does not connect again for `retry_s` (a circuit breaker): while the database
 is down or hangs, requests that need it fail at once instead of each spending a timeout, so a
 few sync workers keep serving the pages that need no database. A slow statement never trips it
-(PostgreSQL cancels it at statement_timeout and the connection stays usable).
+(its request fails; the next one goes on).
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +34,7 @@ from typing import Any
 # less than that left in the budget may overrun it by the difference.
 MIN_CONNECT_S = 2
 NO_TIME_S = 0.05  # a budget with less left than this is spent
+STATEMENT_BACKSTOP = 10
 
 
 @dataclass(frozen=True)
@@ -81,10 +80,8 @@ class Budget:
         self.left -= seconds
 
 
-# The budget of the request being served (None outside a request), and whether waits are
-# bounded at all (migrations may legitimately run for minutes).
+# The budget of the request being served (None outside a request).
 _budget: ContextVar[Budget | None] = ContextVar("quizsvc_db_budget", default=None)
-_unbounded: ContextVar[bool] = ContextVar("quizsvc_db_unbounded", default=False)
 
 
 def start_request(seconds: float | None) -> object:
@@ -96,22 +93,10 @@ def end_request(token: object) -> None:
     _budget.reset(token)  # type: ignore[arg-type]
 
 
-@contextmanager
-def unbounded() -> Iterator[None]:
-    """Waits without a bound, e.g. for a migration that rewrites a large table."""
-    token = _unbounded.set(True)
-    try:
-        yield
-    finally:
-        _unbounded.reset(token)
-
-
-def wait_limit(per_wait_s: float | None) -> float | None:
-    """Seconds the next wait may take: what the request has left, else `per_wait_s`."""
-    if _unbounded.get():
-        return None
+def wait_limit() -> float | None:
+    """Seconds the next wait may take: what the request has left (None outside a request)."""
     budget = _budget.get()
-    return budget.left if budget is not None else per_wait_s
+    return budget.left if budget is not None else None
 
 
 def spend(seconds: float) -> None:
@@ -127,13 +112,13 @@ def postgres_connect(
     import psycopg
 
     breaker.check()
-    left = wait_limit(None)  # what the request has left; None outside a request
+    left = wait_limit()
     if left is not None and left < NO_TIME_S:
         raise psycopg.OperationalError("this request's database budget is spent")
     seconds = timeouts.connect_s if left is None else min(timeouts.connect_s, left)
     cparams["connect_timeout"] = max(MIN_CONNECT_S, math.floor(seconds))
     if timeouts.budget_s is not None:
-        statement_ms = int(timeouts.budget_s * 1000)
+        statement_ms = int(timeouts.budget_s * STATEMENT_BACKSTOP * 1000)
         cparams["options"] = f"{cparams.get('options', '')} -c statement_timeout={statement_ms}"
     started = time.monotonic()
     try:
@@ -143,7 +128,6 @@ def postgres_connect(
         raise
     finally:
         spend(time.monotonic() - started)
-    connection.per_wait_s = timeouts.budget_s
     return connection
 
 
@@ -170,10 +154,8 @@ def _bounded_connection_class() -> Any:
         """Every wait for the server (statements, commits, rollbacks, pings) is bounded by
         the request's budget; past it the connection is closed, since its state is unknown."""
 
-        per_wait_s: float | None = None
-
         def wait(self, gen: Any, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
-            limit = wait_limit(self.per_wait_s)
+            limit = wait_limit()
             if limit is not None and limit < NO_TIME_S:
                 self.close()
                 raise psycopg.OperationalError("this request's database budget is spent")

@@ -16,7 +16,6 @@ from flask import Flask
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from quizsvc import db_timeouts
 from quizsvc.config import REPO_ROOT
 from quizsvc.db import DatabaseConfigError, describe_url, get_db
 
@@ -72,9 +71,9 @@ def status(app: Flask) -> SchemaStatus:
 
 @contextmanager
 def _unbounded(app: Flask) -> Iterator[Connection]:
-    """A connection for a migration, which may rewrite a large table: no request budget and no
-    statement_timeout (for this transaction only)."""
-    with db_timeouts.unbounded(), connect(app) as connection:
+    """A connection for a migration, which may rewrite a large table: no statement_timeout
+    (for this transaction only)."""
+    with connect(app) as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
         yield connection
