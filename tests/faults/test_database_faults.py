@@ -37,7 +37,8 @@ from tests.support.database import (
     make_app,
 )
 from tests.support.faultproxy import FaultProxy
-from tests.web.helpers import LESSON, PASSWORD, configure, login, sibling_app, signup
+from tests.support.site import configure
+from tests.web.helpers import LESSON, PASSWORD, login, sibling_app, signup
 
 T = TypeVar("T")
 

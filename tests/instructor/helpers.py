@@ -6,7 +6,6 @@ import html
 import re
 
 from flask import Flask
-from flask.testing import FlaskClient
 
 from quizsvc.progress.models import Role
 from quizsvc.services import accounts
@@ -20,12 +19,6 @@ def make_user(app: Flask, email: str, *, instructor: bool = False) -> int:
     with app.app_context():
         role = Role.INSTRUCTOR if instructor else Role.STUDENT
         return accounts.create_user(email, PASSWORD, role=role).id
-
-
-def page(client: FlaskClient, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    return response.get_data(as_text=True)
 
 
 def text(fragment: str) -> str:

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from quizsvc.progress.models import Attempt, AttemptKind, Mode, Role
 from quizsvc.services import accounts
 from tests.progress.helpers import answer_all
+from tests.support.site import page
 from tests.web.helpers import (
     LESSON,
     OTHER_LESSON,
@@ -20,12 +21,6 @@ from tests.web.helpers import (
     start,
     stored_questions,
 )
-
-
-def page(client: FlaskClient, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    return response.get_data(as_text=True)
 
 
 def test_progress_pages_ask_visitors_to_log_in(client: FlaskClient) -> None:
