@@ -4,7 +4,10 @@ import os
 
 workers = int(os.environ.get("QUIZSVC_WORKERS", str(max(2, os.cpu_count() or 1))))
 worker_class = "sync"
-timeout = 60
+# A worker silent this long is killed and restarted. No request should come near it: database
+# waits end with a 503 after QUIZSVC_DATABASE_TIMEOUT (3 s), and simulations have a FLOP budget.
+# It only catches a worker that is truly stuck, so keep it short.
+timeout = 30
 graceful_timeout = 20
 # Recycle workers to bound slow leaks, rarely: a new worker pays torch's import and the lesson
 # loading again (seconds).

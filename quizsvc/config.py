@@ -23,6 +23,17 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "SQL_ECHO": False,
     "REQUIRE_MIGRATED": True,
+    # Seconds one web request may wait on the database in total (statements, pings,
+    # reconnects); past it the request answers 503. Also SQLite's wait for a locked file, and
+    # a tenth of PostgreSQL's statement_timeout. See quizsvc.db_timeouts.
+    "DATABASE_TIMEOUT": 3.0,
+    "DATABASE_CONNECT_TIMEOUT": 2,  # seconds to open a connection (PostgreSQL's minimum: 2)
+    "DATABASE_POOL_TIMEOUT": 1.0,  # seconds to wait for a free pooled connection
+    # After a failed connect, requests that need the database fail at once for this long.
+    "DATABASE_RETRY_INTERVAL": 2.0,
+    # Larger request bodies are refused with 413 before they are read: no form or API body
+    # comes near this, and reading a huge one would cost a worker its memory.
+    "MAX_CONTENT_LENGTH": 256 * 1024,
 }
 
 

@@ -69,13 +69,23 @@ def status(app: Flask) -> SchemaStatus:
     return SchemaStatus(current=current, head=head_revision())
 
 
-def upgrade(app: Flask, revision: str = "head") -> None:
+@contextmanager
+def _unbounded(app: Flask) -> Iterator[Connection]:
+    """A connection for a migration, which may rewrite a large table: no statement_timeout
+    (for this transaction only)."""
     with connect(app) as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+        yield connection
+
+
+def upgrade(app: Flask, revision: str = "head") -> None:
+    with _unbounded(app) as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(app: Flask, revision: str) -> None:
-    with connect(app) as connection:
+    with _unbounded(app) as connection:
         command.downgrade(alembic_config(connection), revision)
 
 

@@ -227,12 +227,16 @@ def _error(description: str) -> dict[str, Any]:
 
 UNAUTHORIZED = _error("No valid token or session.")
 NOT_YOURS = _error("No such attempt or question among yours.")
-ATTEMPT_ID = {"name": "attempt_id", "in": "path", "required": True, "schema": INTEGER}
+TOO_LARGE = _error("The body is larger than the server accepts (256 KB by default).")
+UNAVAILABLE = _error("The database cannot serve the request now; retry after Retry-After seconds.")
+# Ids are 32-bit database integers: a larger one names nothing (404).
+ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+ATTEMPT_ID = {"name": "attempt_id", "in": "path", "required": True, "schema": ID}
 POSITION = {
     "name": "position",
     "in": "path",
     "required": True,
-    "schema": {"type": "integer", "minimum": 1},
+    "schema": {**ID, "minimum": 1},
 }
 PUBLIC: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}, {"cookieAuth": []}]
 
@@ -300,7 +304,8 @@ def _paths() -> dict[str, Any]:
                     "201": _json(_ref("Attempt"), "The new attempt."),
                     "400": _error("The body is not a JSON object."),
                     "401": UNAUTHORIZED,
-                    "404": _error("No such lesson."),
+                    "404": _error("No such lesson (lesson_id, or one of drill.lesson_ids)."),
+                    "413": TOO_LARGE,
                     "409": _error("The lesson has no questions."),
                     "422": _error("Invalid options; the message says which."),
                     "429": _error("Too many attempts started in a short time."),
@@ -371,7 +376,11 @@ def _paths() -> dict[str, Any]:
                     "400": _error("The body is not a JSON object."),
                     "401": UNAUTHORIZED,
                     "404": NOT_YOURS,
-                    "409": _error("Finished attempt, or a practice question already answered."),
+                    "409": _error(
+                        "Finished attempt, a practice question already answered, or another "
+                        "answer to this question arriving at the same moment."
+                    ),
+                    "413": TOO_LARGE,
                     "422": _error("Malformed answer (not counted); the message says why."),
                     "429": _error("Too many answers in a short time."),
                 },
@@ -396,7 +405,7 @@ def _paths() -> dict[str, Any]:
                 "parameters": [
                     ATTEMPT_ID,
                     POSITION,
-                    {"name": "index", "in": "path", "required": True, "schema": INTEGER},
+                    {"name": "index", "in": "path", "required": True, "schema": ID},
                 ],
                 "responses": {
                     "200": {
@@ -409,6 +418,15 @@ def _paths() -> dict[str, Any]:
             }
         },
     }
+
+
+def _with_unavailable(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation that reads the database may answer 503 while it cannot."""
+    for path, operations in paths.items():
+        if path != "/openapi.json":
+            for operation in operations.values():
+                operation["responses"]["503"] = UNAVAILABLE
+    return paths
 
 
 def document() -> dict[str, Any]:
@@ -426,7 +444,7 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}, {"cookieAuth": []}],
-        "paths": _paths(),
+        "paths": _with_unavailable(_paths()),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {

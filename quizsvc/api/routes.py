@@ -60,11 +60,25 @@ def learner() -> User:
     return user
 
 
-def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+def _body(*fields: str) -> dict[str, Any]:
+    """The request's JSON object, with no fields but `fields` (a misspelt field is an error,
+    not a silent default). Call it after `learner()`, so strangers' bodies stay unread."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequest("This JSON is nested too deeply; send a flat JSON object.") from None
     if not isinstance(data, dict):
         raise BadRequest("Send a JSON object with Content-Type: application/json.")
+    _only(data, fields, "the body")
     return data
+
+
+def _only(data: dict[str, Any], fields: tuple[str, ...], where: str) -> None:
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise InvalidInput(
+            f"Unknown field {unknown[0]!r} in {where}; it takes {', '.join(fields)}."
+        )
 
 
 @bp.get("/openapi.json", endpoint="openapi")
@@ -110,9 +124,9 @@ def list_attempts() -> ResponseReturnValue:
 @limit_from_config("START_RATE_LIMIT", per_user=True)
 def start_attempt() -> ResponseReturnValue:
     user = learner()
-    body = _body()
+    body = _body("lesson_id", "drill", "mode")
     mode_name = body.get("mode", Mode.PRACTICE.value)
-    if mode_name not in {m.value for m in Mode}:
+    if not isinstance(mode_name, str) or mode_name not in {m.value for m in Mode}:
         raise InvalidInput("mode must be 'practice' or 'exam'.")
     mode = Mode(mode_name)
     if "lesson_id" in body and "drill" not in body:
@@ -128,16 +142,29 @@ def start_attempt() -> ResponseReturnValue:
 
 
 def _drill_options(drill: dict[str, Any], mode: Mode) -> DrillOptions:
+    _only(drill, ("lesson_ids", "count", "minutes"), "drill")
     lesson_ids = drill.get("lesson_ids", [])
     count = drill.get("count", attempts.DEFAULT_QUESTIONS)
     minutes = drill.get("minutes", attempts.DEFAULT_DRILL_MINUTES)
     if not isinstance(lesson_ids, list) or not all(isinstance(i, str) for i in lesson_ids):
         raise InvalidInput("drill.lesson_ids must be a list of lesson ids (empty: all lessons).")
-    if isinstance(count, bool) or not isinstance(count, int):
+    for lesson_id in lesson_ids:
+        catalog.lesson(lesson_id)  # NotFound, as for a lesson attempt
+    count = _whole(count)
+    if count is None:
         raise InvalidInput("drill.count must be a whole number.")
-    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)):
-        raise InvalidInput("drill.minutes must be a whole number of minutes or null.")
+    if minutes is not None:
+        minutes = _whole(minutes)
+        if minutes is None:
+            raise InvalidInput("drill.minutes must be a whole number of minutes or null.")
     return DrillOptions(lesson_ids=lesson_ids, count=count, minutes=minutes, mode=mode)
+
+
+def _whole(value: Any) -> int | None:
+    """A JSON integer (JSON Schema counts 3.0 as one), else None."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 @bp.get("/attempts/<int:attempt_id>")
@@ -167,10 +194,11 @@ def question(attempt_id: int, position: int) -> ResponseReturnValue:
 @bp.post("/attempts/<int:attempt_id>/questions/<int:position>/answer")
 @limit_from_config("ANSWER_RATE_LIMIT", per_user=True)
 def answer(attempt_id: int, position: int) -> ResponseReturnValue:
-    body = _body()
+    user = learner()
+    body = _body("response")
     if "response" not in body:
         raise InvalidInput('Send the answer as {"response": ...}; see the Response schema.')
-    submission = attempts.submit_answer(learner(), attempt_id, position, body["response"])
+    submission = attempts.submit_answer(user, attempt_id, position, body["response"])
     document = {"recorded": submission.recorded, "question": question_json(submission.view)}
     return jsonify(document), (201 if submission.recorded else 200)
 

@@ -4,6 +4,11 @@
 updates the projections in the caller's transaction, so an answer and what it taught us about
 the learner are committed together or not at all. `rebuild` replays the logs and gives the same
 projections, which is what makes merging a guest's work or changing the desired retention safe.
+
+Answers of one learner may arrive at once (two tabs, a script). Each writer first locks the
+learner (`_lock_learner`), so no two read the same mastery row and overwrite each other's
+update; an answer that commits after a later one (it waited for the lock) is counted by
+replaying the logs, so the result is always what a serial run in answer order gives.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from quizsvc.progress.mastery_models import (
     ReviewCard,
     ReviewLog,
 )
-from quizsvc.progress.models import Attempt, AttemptQuestion, Response
+from quizsvc.progress.models import Attempt, AttemptQuestion, Response, User
 from quizsvc.progress.review_rating import rating_for
 
 ObjectiveKey = tuple[str, str]  # (lesson id, objective id)
@@ -62,19 +67,31 @@ def desired_retention(session: Session, user_id: int) -> float:
 def record(session: Session, user_id: int, answers: Sequence[Evidence]) -> None:
     """Count graded answers (in time order) as evidence; an answer counted before is skipped.
 
-    A fixed number of statements however many answers: the settings, the answers already
-    counted, the affected mastery rows and cards (loaded in one query each), and one bulk insert
-    into each log.
+    A fixed number of statements however many answers: the lock, the answers already counted,
+    the affected mastery rows and cards (one query each), and one bulk insert into each log.
     """
+    _lock_learner(session, user_id)
     fresh = _not_yet_counted(session, answers)
     if not fresh:
         return
     fresh.sort(key=lambda e: (e.at, e.response_id))
+    session.execute(insert(ReviewLog), [_log_row(user_id, answer) for answer in fresh])
     masteries = _mastery_rows(session, user_id, {k for e in fresh for k in _objective_keys(e)})
     cards = _card_rows(session, user_id, {e.template_id for e in fresh})
+    if _out_of_order(fresh, masteries, cards):
+        # Counted already: an answer given after one of these. Replay, as a serial run would.
+        placeholder = mastery.MasteryState()
+        events = [
+            _event_row(user_id, answer, key, placeholder)
+            for answer in fresh
+            for key in _objective_keys(answer)
+        ]
+        if events:
+            session.execute(insert(MasteryEvent), events)
+        rebuild(session, user_id)
+        return
     fsrs = scheduling.scheduler(desired_retention(session, user_id))
-    logs: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
+    events = []
     for answer in fresh:
         card = cards.get(answer.template_id)
         if card is None:
@@ -94,11 +111,37 @@ def record(session: Session, user_id: int, answers: Sequence[Evidence]) -> None:
             state = mastery.update(row.state(), answer.score, answer.difficulty, answer.at)
             row.set_state(state)
             events.append(_event_row(user_id, answer, key, state))
-        logs.append(_log_row(user_id, answer))
-    session.execute(insert(ReviewLog), logs)
     if events:
         session.execute(insert(MasteryEvent), events)
     session.flush()
+
+
+def _lock_learner(session: Session, user_id: int) -> None:
+    """Make this transaction the only one changing the learner's progress until it ends.
+
+    PostgreSQL: a row lock on the learner (READ COMMITTED then shows every later statement
+    what the previous holder committed). SQLite has one writer at a time: the transaction
+    holds its lock from its first write, which comes before any progress row is read (the
+    caller's answer, else the review log insert below).
+    """
+    session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
+def _out_of_order(
+    fresh: Sequence[Evidence],
+    masteries: dict[ObjectiveKey, ObjectiveMastery],
+    cards: dict[str, ReviewCard],
+) -> bool:
+    """Whether a row already counts an answer given at or after one of `fresh`."""
+    for answer in fresh:
+        card = cards.get(answer.template_id)
+        if card is not None and card.last_review is not None and card.last_review >= answer.at:
+            return True
+        for key in _objective_keys(answer):
+            row = masteries.get(key)
+            if row is not None and row.last_seen is not None and row.last_seen >= answer.at:
+                return True
+    return False
 
 
 def _log_row(user_id: int, answer: Evidence) -> dict[str, Any]:
@@ -154,18 +197,18 @@ def _mastery_rows(
         return {}
     lessons = {lesson for lesson, _ in keys}
     rows = session.scalars(
-        select(ObjectiveMastery).where(
-            ObjectiveMastery.user_id == user_id, ObjectiveMastery.lesson_id.in_(lessons)
-        )
+        select(ObjectiveMastery)
+        .where(ObjectiveMastery.user_id == user_id, ObjectiveMastery.lesson_id.in_(lessons))
+        .execution_options(populate_existing=True)  # as committed, not as first loaded
     )
     return {(r.lesson_id, r.objective_id): r for r in rows}
 
 
 def _card_rows(session: Session, user_id: int, template_ids: set[str]) -> dict[str, ReviewCard]:
     rows = session.scalars(
-        select(ReviewCard).where(
-            ReviewCard.user_id == user_id, ReviewCard.template_id.in_(template_ids)
-        )
+        select(ReviewCard)
+        .where(ReviewCard.user_id == user_id, ReviewCard.template_id.in_(template_ids))
+        .execution_options(populate_existing=True)
     )
     return {r.template_id: r for r in rows}
 
@@ -180,6 +223,7 @@ def _review(fsrs: scheduling.Scheduler, row: ReviewCard, rating: Rating, at: dat
 
 def rebuild(session: Session, user_id: int) -> None:
     """Recompute the learner's mastery rows, mastery events and cards from the logs."""
+    _lock_learner(session, user_id)
     rebuild_cards(session, user_id)
     session.execute(delete(ObjectiveMastery).where(ObjectiveMastery.user_id == user_id))
     events = session.execute(
@@ -231,6 +275,8 @@ def rebuild_cards(session: Session, user_id: int) -> None:
 
 def move_history(session: Session, from_user_id: int, to_user_id: int) -> None:
     """Give one learner's logs to another (a guest logging in to an account), then rebuild."""
+    for user_id in sorted((from_user_id, to_user_id)):  # one order: no deadlock
+        _lock_learner(session, user_id)
     for model in (ReviewLog, MasteryEvent):
         session.execute(
             update(model).where(model.user_id == from_user_id).values(user_id=to_user_id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Flask
 
 from quizsvc import kinds
-from quizsvc.web import errors, health, request_log, security
+from quizsvc.web import errors, health, limits, request_log, security
 
 
 def init_web(app: Flask) -> None:
+    limits.init_app(app)  # first: before any other hook reads the request
     app.add_template_global(kinds.get, "question_kind")  # its partial and word, in templates
     request_log.init_app(app)
     security.init_app(app)

@@ -1,14 +1,25 @@
-"""Error responses: an HTML page for browsers, JSON under /api/, never a traceback."""
+"""Error responses: an HTML page for browsers, JSON under /api/, never a traceback.
+
+A database that cannot serve us (refused, hung, locked, unreadable) is a 503 with Retry-After,
+and no error page needs the database: it may be why we failed.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+    default_exceptions,
+)
 
+from quizsvc.db import is_unavailable
 from quizsvc.services.errors import ServiceError
 
 logger = logging.getLogger("quizsvc.errors")
@@ -17,6 +28,11 @@ CSRF_MESSAGE = (
     "This form was sent without a valid security token, for example from an old tab or after "
     "logging out. Go back, reload the page and send it again: your saved answers are kept."
 )
+UNAVAILABLE_MESSAGE = (
+    "Our database is not answering right now, so this could not be done. Nothing you saved "
+    "is lost: try again in a minute."
+)
+RETRY_AFTER_S = 30
 
 
 def wants_json() -> bool:
@@ -32,10 +48,11 @@ def error_response(exc: HTTPException) -> ResponseReturnValue:
     if wants_json():
         body = jsonify(error={"code": code, "name": exc.name, "message": exc.description})
         return body, code, headers
-    # A 5xx page must not depend on the database (it may be why we failed): no user lookup.
-    page = render_template(
-        "error.html", code=code, name=exc.name, message=exc.description, minimal=code >= 500
-    )
+    context = {"code": code, "name": exc.name, "message": exc.description}
+    if code < 500:
+        return render_template("error.html", minimal=False, **context), code, headers
+    # Rendered without context processors: Flask-Login's would look the user up.
+    page = current_app.jinja_env.get_template("error.html").render(minimal=True, **context)
     return page, code, headers
 
 
@@ -54,6 +71,16 @@ def init_app(app: Flask) -> None:
     def _service_error(exc: ServiceError) -> ResponseReturnValue:
         return error_response(http_error(exc.status, exc.message))
 
+    @app.errorhandler(SQLAlchemyError)
+    def _database_error(exc: SQLAlchemyError) -> ResponseReturnValue:
+        if not is_unavailable(exc):
+            return _unhandled(exc)
+        logger.warning(
+            "database unavailable on %s %s: %s", request.method, request.path, _first_line(exc)
+        )
+        unavailable = ServiceUnavailable(UNAVAILABLE_MESSAGE, retry_after=RETRY_AFTER_S)
+        return error_response(unavailable)
+
     @app.errorhandler(Exception)
     def _unhandled(exc: Exception) -> ResponseReturnValue:
         if app.debug or (app.testing and app.config.get("PROPAGATE_EXCEPTIONS")):
@@ -64,3 +91,9 @@ def init_app(app: Flask) -> None:
                 "Something went wrong on our side. It has been logged; please try again."
             )
         )
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
