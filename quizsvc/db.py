@@ -156,7 +156,22 @@ def is_unavailable(exc: BaseException) -> bool:
         exc, sa_exc.OperationalError | sa_exc.InterfaceError
     ):
         return True
-    return getattr(exc.orig, "sqlite_errorname", None) in _SQLITE_UNREADABLE
+    if getattr(exc.orig, "sqlite_errorname", None) in _SQLITE_UNREADABLE:
+        return True
+    return _lost_connection_underneath(exc.orig)
+
+
+def _lost_connection_underneath(error: BaseException | None) -> bool:
+    """A driver error raised while cleaning up after a lost connection: psycopg's pre-ping on a
+    socket the server closed fails, then resetting autocommit in its `finally` raises a
+    ProgrammingError that hides the OperationalError beneath it."""
+    seen = 0
+    while error is not None and seen < 10:
+        if type(error).__name__ in ("OperationalError", "InterfaceError"):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
 
 
 def describe_url(url: str) -> str:
