@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from quizsvc.api import routes
-from quizsvc.web.security import csrf
+from quizsvc.security import csrf
 
 
 def init_api(app: Flask) -> None:

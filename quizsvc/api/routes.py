@@ -19,10 +19,10 @@ from quizsvc.api.serialize import (
     user_json,
 )
 from quizsvc.progress.models import Mode, User
+from quizsvc.security import csrf, limit_from_config
 from quizsvc.services import attempts, catalog, figures, progress, tokens
 from quizsvc.services.attempts import DrillOptions
 from quizsvc.services.errors import InvalidInput, NotFound
-from quizsvc.web.security import csrf, limit_from_config
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

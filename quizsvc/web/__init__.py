@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from quizsvc.web import errors, health, request_log, security
+from quizsvc import security
+from quizsvc.web import errors, health, request_log
 
 
 def init_web(app: Flask) -> None:

@@ -21,10 +21,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user, login_user, logout_user
 
 from quizsvc.progress.models import User
+from quizsvc.security import limit_from_config
 from quizsvc.services import accounts
 from quizsvc.services.errors import ServiceError
 from quizsvc.web.forms import LoginForm, SignupForm
-from quizsvc.web.security import limit_from_config
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()

@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from quizsvc.progress.mastery import LEVEL_THRESHOLDS, Level
+from quizsvc.security import limit_from_config
 from quizsvc.services import catalog, dashboard
 from quizsvc.web import progress_format
-from quizsvc.web.security import limit_from_config
 
 bp = Blueprint("dashboard", __name__)
 bp.add_app_template_filter(progress_format.relative, "relative")

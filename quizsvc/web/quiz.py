@@ -23,13 +23,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from quizsvc.progress.models import Mode
+from quizsvc.security import limit_from_config
 from quizsvc.services import attempts, catalog
 from quizsvc.services.attempts import DrillOptions, QuestionView
 from quizsvc.services.errors import Conflict, InvalidInput
 from quizsvc.web.answers import form_values, response_from_form
 from quizsvc.web.auth import ensure_learner
 from quizsvc.web.figures import question_figures
-from quizsvc.web.security import limit_from_config
 
 bp = Blueprint("quiz", __name__)
 

@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from quizsvc.progress import scheduling
+from quizsvc.security import limit_from_config
 from quizsvc.services import reviews
 from quizsvc.services.errors import InvalidInput
-from quizsvc.web.security import limit_from_config
 
 bp = Blueprint("reviews", __name__)
 

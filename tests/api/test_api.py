@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from quizsvc.security import limiter
 from quizsvc.services import attempts as attempts_service
-from quizsvc.web.security import limiter
 from tests.api.conftest import make_token
 from tests.api.schema import call
 from tests.web.helpers import (

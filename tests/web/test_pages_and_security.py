@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quizsvc.web.security import limiter
+from quizsvc.security import limiter
 from tests.web.helpers import LESSON, PASSWORD, answer, sibling_app, signup, start
 
 

@@ -1,5 +1,7 @@
 """CSRF, rate limits, cookie flags and security headers, with defaults safe for production.
 
+Shared by the pages (quizsvc.web) and the JSON API (quizsvc.api), so it lives below both.
+
 Every default is set with `setdefault`, so instance/config.py, QUIZSVC_* variables and tests can
 override any of them.
 """
