@@ -11,7 +11,7 @@ from quizsvc.services import accounts
 from quizsvc.services.errors import ServiceError
 
 
-@click.group("user", help="Create accounts and change roles.")
+@click.group("user", help="Create accounts, change roles, set passwords.")
 def user_group() -> None:
     pass
 
@@ -50,3 +50,26 @@ def set_role(app: Flask, email: str, role: str) -> None:
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"{user.email} is now {user.role.value}")
+
+
+@user_group.command("password")
+@click.argument("email")
+@click.option(
+    "--password",
+    prompt="New password",
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="QUIZSVC_USER_PASSWORD",
+    help="Asked for when not given (or set QUIZSVC_USER_PASSWORD).",
+)
+@pass_app
+def set_password(app: Flask, email: str, password: str) -> None:
+    """Set a new password for EMAIL (for someone who forgot theirs); logs out every session."""
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the email {accounts.normalize_email(email)!r}.")
+    try:
+        ended = accounts.set_password(user, password)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"new password for {user.email}; {ended} session{'s' if ended != 1 else ''} ended")

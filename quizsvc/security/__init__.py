@@ -8,12 +8,14 @@ override any of them.
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RouteLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from quizsvc.security import identity
 
 csrf = CSRFProtect()
 # One limiter for the process; its storage comes from RATELIMIT_STORAGE_URI (memory:// on a
@@ -58,13 +60,10 @@ RATE_LIMIT_MESSAGE = "Too many tries in a short time. Wait a minute, then try ag
 
 
 def user_or_address() -> str:
-    """Rate-limit key: the learner when known (a class behind one NAT shares an address).
-    API requests carry their learner in `g.api_user` (a token is not a session)."""
-    api_user = g.get("api_user")
-    if api_user is not None:
-        return f"user:{api_user.id}"
+    """Rate-limit key: the learner when known (a class behind one NAT shares an address),
+    whether the request came from their browser or with one of their API tokens."""
     if current_user.is_authenticated:
-        return f"user:{current_user.get_id()}"
+        return f"user:{current_user.id}"
     return f"ip:{get_remote_address()}"
 
 
@@ -96,6 +95,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     csrf.init_app(app)
     limiter.init_app(app)
+    identity.init_app(app)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

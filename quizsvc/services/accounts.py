@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, Role, User, utcnow
-from quizsvc.services import progress_events
+from quizsvc.services import progress_events, sessions
 from quizsvc.services.errors import Conflict, InvalidInput, NotFound
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
@@ -124,6 +124,21 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     get_session().commit()
     return user
+
+
+def change_password(user: User, current: str, new: str) -> int:
+    """Change the password of a logged-in user who knows the current one; see set_password."""
+    if user.password_hash is None or not check_password_hash(user.password_hash, current):
+        raise InvalidInput("Your current password is not right.")
+    return set_password(user, new)
+
+
+def set_password(user: User, password: str) -> int:
+    """A new password, and every login session of the account ends: changing the password is
+    how a person locks out whoever else had it (or a copy of a session cookie). Returns how
+    many sessions ended; the caller opens a new one for the browser that made the change."""
+    user.password_hash = hash_password(check_password(password))
+    return sessions.end_all_sessions(user)  # commits the new hash too
 
 
 def merge_guest(guest: User, into: User) -> None:
