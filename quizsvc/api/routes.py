@@ -19,7 +19,7 @@ from quizsvc.api.serialize import (
     user_json,
 )
 from quizsvc.progress.models import Mode, User
-from quizsvc.security import csrf, identity, limit_from_config
+from quizsvc.security import csrf, identity, limit_from_config, limit_starts
 from quizsvc.services import attempts, catalog, figures, progress
 from quizsvc.services.attempts import DrillOptions
 from quizsvc.services.errors import InvalidInput, NotFound
@@ -102,7 +102,7 @@ def list_attempts() -> ResponseReturnValue:
 
 
 @bp.post("/attempts")
-@limit_from_config("START_RATE_LIMIT", per_user=True)
+@limit_starts
 def start_attempt() -> ResponseReturnValue:
     user = learner()
     body = _body()

@@ -8,6 +8,9 @@ override any of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RouteLimit
 from flask_limiter.util import get_remote_address
@@ -16,6 +19,8 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizsvc.security import identity
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 csrf = CSRFProtect()
 # One limiter for the process; its storage comes from RATELIMIT_STORAGE_URI (memory:// on a
@@ -47,8 +52,12 @@ DEFAULTS: dict[str, object] = {
     "SIGNUP_RATE_LIMIT": "20 per hour",
     "ANSWER_RATE_LIMIT": "60 per minute",
     # Starting an attempt runs simulations and writes rows: a loop of starts is the cheapest
-    # way to load the server, so every way to start one shares this per-learner budget.
+    # way to load the server, so every way to start one shares this per-learner budget...
     "START_RATE_LIMIT": "30 per minute; 300 per hour",
+    # ... and a per-address one, since a new guest (a new learner) costs nothing to make. It is
+    # sized for a class of 30 behind one school address starting and retrying together.
+    "START_ADDRESS_RATE_LIMIT": "100 per minute; 1000 per hour",
+    "GUEST_RATE_LIMIT": "60 per minute; 300 per hour",
     "PASSWORD_HASH_METHOD": "scrypt",
     # Reverse proxies in front of gunicorn whose X-Forwarded-* headers to trust. Without
     # this behind a proxy, every learner shares the proxy's address and its rate limits.
@@ -80,6 +89,15 @@ def limit_from_config(name: str, *, per_user: bool = False) -> RouteLimit:
         key_func=user_or_address if per_user else None,
         error_message=RATE_LIMIT_MESSAGE,
     )
+
+
+_starts_per_learner = limit_from_config("START_RATE_LIMIT", per_user=True)
+_starts_per_address = limit_from_config("START_ADDRESS_RATE_LIMIT")
+
+
+def limit_starts(view: F) -> F:
+    """The limits of every route that starts an attempt: per learner and per address."""
+    return _starts_per_learner(_starts_per_address(view))
 
 
 def init_app(app: Flask) -> None:

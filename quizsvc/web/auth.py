@@ -108,6 +108,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.post("/guest")
+@limit_from_config("GUEST_RATE_LIMIT")
 def guest() -> ResponseReturnValue:
     ensure_learner()
     return redirect(safe_next(url_for("pages.index")))

@@ -23,7 +23,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from quizsvc.progress.models import Mode
-from quizsvc.security import limit_from_config
+from quizsvc.security import limit_from_config, limit_starts
 from quizsvc.services import attempts, catalog
 from quizsvc.services.attempts import DrillOptions, QuestionView
 from quizsvc.services.errors import Conflict, InvalidInput
@@ -44,7 +44,7 @@ def _mode(value: str | None) -> Mode:
 
 
 @bp.post("/lessons/<lesson_id>/attempts")
-@limit_from_config("START_RATE_LIMIT", per_user=True)
+@limit_starts
 def start(lesson_id: str) -> ResponseReturnValue:
     catalog.lesson(lesson_id)  # a 404 for an unknown lesson before a guest is created
     user = ensure_learner()
@@ -53,7 +53,7 @@ def start(lesson_id: str) -> ResponseReturnValue:
 
 
 @bp.route("/drill", methods=["GET", "POST"])
-@limit_from_config("START_RATE_LIMIT", per_user=True)
+@limit_starts
 def drill() -> ResponseReturnValue:
     lessons = [lesson for lesson in catalog.lessons() if lesson.questions]
     values: dict[str, Any] = {
@@ -201,7 +201,7 @@ def review(attempt_id: int) -> ResponseReturnValue:
 
 @bp.post("/attempts/<int:attempt_id>/questions/<int:position>/retry")
 @login_required
-@limit_from_config("START_RATE_LIMIT", per_user=True)
+@limit_starts
 def retry(attempt_id: int, position: int) -> ResponseReturnValue:
     attempt = attempts.start_retry(current_user, attempt_id, position)
     return redirect(url_for(".question", attempt_id=attempt.id, position=1))
