@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Request, current_app, request, session
+from flask import Flask, Request, current_app, g, request, session
 from flask_login import LoginManager, current_user, login_user, logout_user
 
 from quizsvc.progress.models import User
@@ -75,6 +75,10 @@ def log_in(user: User) -> None:
     previous = current_session_token()
     if previous is not None:
         sessions.end_session(previous)
+    # Nothing from before the log-in carries over, the CSRF secret in particular: a token read
+    # or planted while anonymous is not valid for the account.
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     sessions.open_session(
         user, user_agent=request.user_agent.string, idle_lifetime=_idle_lifetime()
     )

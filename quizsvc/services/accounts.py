@@ -6,7 +6,9 @@ else's work; signing up fills in that same row, which is why nothing needs copyi
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -21,9 +23,6 @@ from quizsvc.services.errors import Conflict, InvalidInput, NotFound
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200
-# Hash a throw-away password when the email is unknown, so a failed log-in takes the same time
-# whether or not the account exists.
-_DUMMY_HASH: dict[str, str] = {}
 
 
 def normalize_email(email: str) -> str:
@@ -111,13 +110,18 @@ def _save_new_account(user: User) -> User:
     return user
 
 
+@functools.cache
+def _stand_in_hash(method: str) -> str:
+    """A hash of a random password, made once per method: an unknown email is checked against
+    it, so a failed log-in does the same hashing work whether or not the account exists."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The account for these credentials, or None; never says which of the two was wrong."""
     user = find_by_email(email)
     if user is None or user.password_hash is None:
-        method = current_app.config["PASSWORD_HASH_METHOD"]
-        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x" * 12, method=method))
-        check_password_hash(dummy, password)
+        check_password_hash(_stand_in_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not check_password_hash(user.password_hash, password):
         return None

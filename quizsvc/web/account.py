@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ua_parser import parse as parse_user_agent
 
 from quizsvc.progress.models import LoginSession
-from quizsvc.security import limit_from_config
+from quizsvc.security import limit_log_ins
 from quizsvc.security.identity import current_session_token, log_in, log_out
 from quizsvc.services import accounts, sessions, tokens
 from quizsvc.services.errors import ServiceError
@@ -64,7 +64,7 @@ def settings() -> ResponseReturnValue:
 
 
 @bp.post("/password")
-@limit_from_config("LOGIN_RATE_LIMIT")
+@limit_log_ins
 def change_password() -> ResponseReturnValue:
     form = PasswordForm()
     if not form.validate_on_submit():

@@ -17,13 +17,21 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from quizsvc.progress.models import User
-from quizsvc.security import limit_from_config
+from quizsvc.security import limit_from_config, limit_log_ins
 from quizsvc.security.identity import log_in, log_out
 from quizsvc.services import accounts
-from quizsvc.services.errors import ServiceError
+from quizsvc.services.errors import Conflict, ServiceError
 from quizsvc.web.forms import LoginForm, SignupForm
 
 bp = Blueprint("auth", __name__)
+
+# A taken email cannot become a second account, and with no email to send, sign-up cannot hide
+# that it failed. It does not say why as a fact, names what the owner of the address would do,
+# and costs one try of the per-address sign-up limit like any other attempt.
+SIGNUP_REFUSED = (
+    "We could not create an account with this email. If you signed up with it before, log in "
+    "instead; otherwise check the address for a typo."
+)
 
 
 def init_app(app: Flask) -> None:
@@ -58,7 +66,7 @@ def ensure_learner() -> User:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limit_from_config("LOGIN_RATE_LIMIT")
+@limit_log_ins
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
@@ -89,6 +97,8 @@ def signup() -> ResponseReturnValue:
                 form.display_name.data or "",
                 guest=guest,
             )
+        except Conflict:
+            form.email.errors.append(SIGNUP_REFUSED)
         except ServiceError as exc:
             form.email.errors.append(exc.message)
         else:
