@@ -48,6 +48,7 @@ def _page(
         (row, device_name(row.user_agent), sessions.is_current(row, token))
         for row in sessions.list_sessions(current_user)
     ]
+    rows.sort(key=lambda item: not item[2])  # this device first, then the most recently active
     return render_template(
         "account.html",
         form=form or TokenForm(formdata=None),
