@@ -71,12 +71,17 @@ def rate_limit_message() -> str:
     return f"Too many tries in a short time. Try again in {_wait_words(retry_after())}."
 
 
-def user_or_address() -> str:
-    """Rate-limit key: the learner when known (a class behind one NAT shares an address),
-    whether the request came from their browser or with one of their API tokens."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return f"ip:{get_remote_address()}"
+def learner_key() -> str:
+    """Rate-limit key: the learner, whether the request came from their browser or with one of
+    their API tokens (per-learner limits exempt visitors: see `_no_learner_yet`)."""
+    return f"user:{current_user.id}"
+
+
+def _no_learner_yet() -> bool:
+    # A visitor who starts a quiz becomes a guest inside the request. Keyed by address, every
+    # visitor behind a school's one address would share a single learner's budget; the
+    # per-address limits count them instead.
+    return not current_user.is_authenticated
 
 
 def account_key() -> str:
@@ -105,7 +110,8 @@ def limit_from_config(
         lambda: current_app.config[name],
         scope=name,
         methods=["POST"],
-        key_func=key_func or (user_or_address if per_user else None),
+        key_func=key_func or (learner_key if per_user else None),
+        exempt_when=_no_learner_yet if per_user else None,
         error_message=rate_limit_message,
         deduct_when=(lambda r: r.status_code == FAILED_LOG_IN) if failures_only else None,
     )

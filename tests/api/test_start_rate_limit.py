@@ -68,3 +68,16 @@ def test_guests_are_made_at_a_limited_rate_per_address(app: Flask) -> None:
     assert statuses == [302, 302, 429]
     assert "Too many tries" in refused.get_data(as_text=True)
     assert other_address == 302
+
+
+def test_visitors_behind_one_address_are_not_one_learner(app: Flask) -> None:
+    """A class behind one school address, each pupil starting a quiz straight from a lesson
+    page (a guest is made on the spot): the per-learner budget must not be shared by all of
+    them as if the address were the learner; the per-address budget counts them."""
+    settings = {"START_RATE_LIMIT": "2/minute", "START_ADDRESS_RATE_LIMIT": "4/minute"}
+    with sibling_app(app, RATELIMIT_ENABLED=True, **settings) as limited:
+        statuses = [
+            limited.test_client().post(f"/lessons/{LESSON}/attempts").status_code for _ in range(5)
+        ]
+    limiter.reset()
+    assert statuses == [302, 302, 302, 302, 429]
