@@ -53,7 +53,7 @@ def _unauthorized(message: str) -> Unauthorized:
 def learner() -> User:
     if not current_user.is_authenticated:
         raise _unauthorized("Log in, or send a personal API token as a bearer token.")
-    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    return current_user._get_current_object()
 
 
 def _body() -> dict[str, Any]:

@@ -66,7 +66,7 @@ def current_session_token() -> str | None:
     """The token of this browser's login session; None for visitors and token requests."""
     if token_request() or not current_user.is_authenticated:
         return None
-    return current_user.session_token  # type: ignore[no-any-return]
+    return current_user.session_token
 
 
 def log_in(user: User) -> None:

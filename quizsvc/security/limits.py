@@ -12,7 +12,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RouteLimit
@@ -22,7 +22,7 @@ from flask_login import current_user
 from quizsvc.config import ConfigError
 from quizsvc.services.accounts import normalize_email
 
-F = TypeVar("F", bound=Callable[..., Any])
+View = Callable[..., Any]
 
 logger = logging.getLogger("quizsvc.security")
 limiter = Limiter(key_func=get_remote_address)
@@ -125,12 +125,12 @@ _log_ins_per_account = limit_from_config(
 )
 
 
-def limit_starts(view: F) -> F:
+def limit_starts(view: View) -> View:
     """The limits of every route that starts an attempt: per learner and per address."""
     return _starts_per_learner(_starts_per_address(view))
 
 
-def limit_log_ins(view: F) -> F:
+def limit_log_ins(view: View) -> View:
     """The limits of every route that checks a password: per address and per account."""
     return _log_ins_per_address(_log_ins_per_account(view))
 

@@ -1,30 +1,26 @@
 """Login sessions on the server: opened at log-in (or when a guest starts), ended at log-out.
 
 The browser's signed cookie holds only a random session token; the database keeps its SHA-256
-(a 256-bit secret needs no slow hash, as with API tokens). Ending a session deletes its row, so
-every copy of the cookie stops working at once: this module is the one place a session is
-revoked. A session unused for `idle_lifetime` expires, as the cookie does.
+(see services.credentials). Ending a session deletes its row, so every copy of the cookie stops
+working at once: this module is the one place a session is revoked. A session unused for
+`idle_lifetime` expires, as the cookie does.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from quizsvc.db import get_session
 from quizsvc.progress.models import LoginSession, User, utcnow
-from quizsvc.services.errors import NotFound
+from quizsvc.services.credentials import delete_own, digest
 
 # Writing last_seen_at on every request would turn each page view into a write.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 MAX_USER_AGENT = 200
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def open_session(user: User, *, user_agent: str, idle_lifetime: timedelta) -> str:
@@ -37,7 +33,7 @@ def open_session(user: User, *, user_agent: str, idle_lifetime: timedelta) -> st
     token = secrets.token_urlsafe(32)
     session.add(
         LoginSession(
-            user_id=user.id, token_hash=_digest(token), user_agent=user_agent[:MAX_USER_AGENT]
+            user_id=user.id, token_hash=digest(token), user_agent=user_agent[:MAX_USER_AGENT]
         )
     )
     session.commit()
@@ -50,7 +46,7 @@ def user_for_session(token: str, *, idle_lifetime: timedelta) -> User | None:
     if not token or len(token) > 100:
         return None
     session = get_session()
-    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _digest(token)))
+    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == digest(token)))
     if row is None:
         return None
     now = utcnow()
@@ -68,29 +64,24 @@ def user_for_session(token: str, *, idle_lifetime: timedelta) -> User | None:
 
 def end_session(token: str) -> None:
     session = get_session()
-    session.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(token)))
+    session.execute(delete(LoginSession).where(LoginSession.token_hash == digest(token)))
     session.commit()
 
 
 def end_session_by_id(user: User, session_id: int) -> None:
     """End one of `user`'s sessions (from the account page's list)."""
-    session = get_session()
-    row = session.get(LoginSession, session_id)
-    if row is None or row.user_id != user.id:
-        raise NotFound("No such session: it may have ended already.")
-    session.delete(row)
-    session.commit()
+    delete_own(LoginSession, session_id, user, "No such session: it may have ended already.")
 
 
 def end_all_sessions(user: User, *, except_token: str | None = None) -> int:
     """End every session of `user` (but `except_token`'s); returns how many ended."""
     query = delete(LoginSession).where(LoginSession.user_id == user.id)
     if except_token is not None:
-        query = query.where(LoginSession.token_hash != _digest(except_token))
+        query = query.where(LoginSession.token_hash != digest(except_token))
     session = get_session()
-    ended = session.execute(query).rowcount
+    ended = cast(CursorResult[Any], session.execute(query)).rowcount
     session.commit()
-    return int(ended or 0)
+    return ended
 
 
 def list_sessions(user: User) -> list[LoginSession]:
@@ -103,4 +94,4 @@ def list_sessions(user: User) -> list[LoginSession]:
 
 
 def is_current(row: LoginSession, token: str | None) -> bool:
-    return token is not None and secrets.compare_digest(row.token_hash, _digest(token))
+    return token is not None and secrets.compare_digest(row.token_hash, digest(token))

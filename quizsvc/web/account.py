@@ -70,7 +70,7 @@ def change_password() -> ResponseReturnValue:
     form = PasswordForm()
     if not form.validate_on_submit():
         return _page(422, password_form=form)
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     try:
         accounts.change_password(
             user, form.current_password.data or "", form.new_password.data or ""
