@@ -1,37 +1,24 @@
-"""quizsvc: learn, and be tested on, why deep networks are hard to train."""
+"""quizsvc: learn, and be tested on, why deep networks are hard to train.
+
+The package root imports nothing, so `import quizsvc.sim` (a notebook, a worker that only
+simulates) loads neither Flask nor the database. `quizsvc.create_app`, the app factory that
+`wsgi:app`, `flask --app quizsvc` and the `quizsvc` command use, lives in `quizsvc.app` and is
+loaded on first access.
+"""
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from quizsvc.config import load_config
-from quizsvc.db import Database
+if TYPE_CHECKING:
+    from quizsvc.app import create_app
 
 __all__ = ["create_app"]
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """The app factory: configuration, database, blueprints, commands.
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from quizsvc.app import create_app
 
-    Nothing here runs a torch operation or touches the database, so the factory is safe to call
-    in a process that later forks (gunicorn's master) and cheap to call in tests.
-    """
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        template_folder="web/templates",
-        static_folder="web/static",
-    )
-    os.makedirs(app.instance_path, exist_ok=True)
-    load_config(app, test_config)
-    Database(app)
-
-    from quizsvc.cli import register_commands
-    from quizsvc.web import init_web
-
-    register_commands(app)
-    init_web(app)
-    return app
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

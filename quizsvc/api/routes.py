@@ -23,6 +23,7 @@ from quizsvc.security import csrf, identity, limit_from_config, limit_starts
 from quizsvc.services import attempts, catalog, figures, progress
 from quizsvc.services.attempts import DrillOptions
 from quizsvc.services.errors import InvalidInput, NotFound
+from quizsvc.settings import Settings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -113,7 +114,8 @@ def start_attempt() -> ResponseReturnValue:
     if "lesson_id" in body and "drill" not in body:
         if not isinstance(body["lesson_id"], str):
             raise InvalidInput("lesson_id must be a lesson id such as 'vanishing-gradients'.")
-        attempt = attempts.start_lesson_attempt(user, body["lesson_id"], mode)
+        count = Settings.of(current_app).quiz_questions
+        attempt = attempts.start_lesson_attempt(user, body["lesson_id"], mode, count)
     elif "drill" in body and "lesson_id" not in body and isinstance(body["drill"], dict):
         attempt = attempts.start_drill(user, _drill_options(body["drill"], mode))
     else:
@@ -136,7 +138,7 @@ def _drill_options(drill: dict[str, Any], mode: Mode) -> DrillOptions:
 
 @bp.get("/attempts/<int:attempt_id>")
 def attempt(attempt_id: int) -> ResponseReturnValue:
-    return jsonify(attempt_json(attempts.get_attempt(learner(), attempt_id)))
+    return jsonify(attempt_json(attempts.settle(learner(), attempt_id)))
 
 
 @bp.post("/attempts/<int:attempt_id>/finish")
@@ -146,6 +148,7 @@ def finish(attempt_id: int) -> ResponseReturnValue:
 
 @bp.get("/attempts/<int:attempt_id>/review")
 def review(attempt_id: int) -> ResponseReturnValue:
+    attempts.settle(learner(), attempt_id)
     views = attempts.review(learner(), attempt_id)  # an attempt has at least one question
     return jsonify(
         attempt=attempt_json(views[0].attempt), questions=[question_json(view) for view in views]

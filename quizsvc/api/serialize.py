@@ -7,16 +7,14 @@ results appear only when the service says they may be revealed.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import url_for
 
+from quizsvc.content import Lesson
 from quizsvc.progress.models import Attempt, User
 from quizsvc.services.attempts import QuestionView, attempt_title
 from quizsvc.services.progress import LessonStatus
-
-if TYPE_CHECKING:
-    from quizsvc.content import Lesson
 
 
 def _time(value: datetime | None) -> str | None:

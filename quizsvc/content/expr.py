@@ -148,7 +148,7 @@ def _round(*args: object) -> float:
         raise ExprError("round() takes a number and optionally a number of decimals")
     if len(args) == 2 and not (_is_int(args[1]) and -20 <= args[1] <= 20):  # type: ignore[operator]
         raise ExprError("round(x, n) takes n between -20 and 20")
-    return round(*args)  # type: ignore[call-overload,no-any-return]
+    return round(*args)  # type: ignore[call-overload]
 
 
 def sigfig(x: object, n: object = 2) -> float:
@@ -177,7 +177,7 @@ def _len(*args: object) -> int:
 def _int(*args: object) -> int:
     if len(args) != 1 or not _is_number(args[0]) or not math.isfinite(args[0]):  # type: ignore[arg-type]
         raise ExprError("int() takes one finite number")
-    return int(args[0])  # type: ignore[call-overload,no-any-return]
+    return int(args[0])  # type: ignore[call-overload]
 
 
 FUNCTIONS: dict[str, Callable[..., object]] = {

@@ -17,6 +17,7 @@ from typing import Any
 import nh3
 from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -154,6 +155,7 @@ def _build() -> MarkdownIt:
         .use(dollarmath_plugin, allow_digits=False, double_inline=True)
         .enable("table")
     )
+    assert isinstance(md.renderer, RendererHTML)  # the default renderer, which has rules
     default_fence = md.renderer.rules["fence"]
 
     def math_inline(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

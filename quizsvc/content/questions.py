@@ -8,7 +8,7 @@ problem of a template.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from quizsvc.content.expr import Expr
@@ -214,9 +214,7 @@ class _Builder:
     def hints(self) -> tuple[str, ...]:
         hints = self.reader.texts("hints")
         for text, line in hints:
-            self.scope.check_placeholders(
-                text, self.rep, lambda off, t=text, ln=line: ln + t[:off].count("\n")
-            )
+            self.scope.check_placeholders(text, self.rep, _line_in(text, line))
         return tuple(text for text, _ in hints)
 
     # -- answers ---------------------------------------------------------------------------
@@ -467,3 +465,8 @@ def parse_question(
     if base is not None and not b.failed:
         check_question_figures(template, base, rep)
     return None if b.failed else template
+
+
+def _line_in(text: str, first_line: int) -> Callable[[int], int]:
+    """The file line of an offset into ``text``, which starts on ``first_line``."""
+    return lambda offset: first_line + text[:offset].count("\n")

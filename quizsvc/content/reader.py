@@ -39,7 +39,7 @@ class Reader:
         self.data = data
         self.rep = reporter
         self.what = what
-        self.at = at or getattr(data, "loc", Loc(1))
+        self.at: Loc = at if at is not None else getattr(data, "loc", Loc(1))
 
     def key_loc(self, key: str) -> Loc:
         return self.data.key_loc(key)

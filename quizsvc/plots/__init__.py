@@ -11,6 +11,10 @@ is safe in a threaded server. Knows nothing of Flask or lessons::
 ``loss``, ``diverged_at``, ``ratio``, or any config field) that the alt text, SVG title and
 description, automatic labels and on-figure annotations must not state, so a figure can sit
 next to the question that asks for them.
+
+Importing the package loads neither matplotlib nor torch: the kinds and their rules
+(`check_figure`) are plain Python, and `render` imports the drawing code
+(`quizsvc.plots.drawing`) with the first figure it draws.
 """
 
 from __future__ import annotations
@@ -19,11 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib
-
 from quizsvc.plots.base import Request
 from quizsvc.plots.kinds import FIGURE_KINDS, FigureKind, check_figure, defaults, names
-from quizsvc.plots.style import RC, new_figure, render_lock, save
 from quizsvc.plots.text import HIDEABLE, config_labels
 from quizsvc.sim import SimResult
 
@@ -68,7 +69,6 @@ def render(
         problem = f"unknown format {fmt!r}: allowed {', '.join(FORMATS)}"
     if problem is not None:
         raise FigureError(problem)
-    spec = FIGURE_KINDS[kind]
     request = Request(
         sims=list(sims),
         labels=list(labels)
@@ -78,11 +78,11 @@ def render(
         theory=theory,
         options={**defaults(kind), **options},
     )
-    with render_lock, matplotlib.rc_context(RC):
-        fig, _ = new_figure(spec.rows)
-        description = spec.draw(fig, request)
-        data = save(fig, fmt, description.title, description.alt)
-    return Rendered(data=data, mime=FORMATS[fmt], alt=description.alt)
+    # matplotlib (about a second to import) loads with the first figure, not with the package.
+    from quizsvc.plots.drawing import draw
+
+    data, alt = draw(FIGURE_KINDS[kind], request, fmt)
+    return Rendered(data=data, mime=FORMATS[fmt], alt=alt)
 
 
 __all__ = [

@@ -16,19 +16,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from quizsvc.plots.base import Description, Request
+from quizsvc.plots.metrics import GRAD_NORM_METRICS as METRICS
 from quizsvc.plots.style import NEUTRAL, few_ticks, log_y, number, positive, series_style
 from quizsvc.plots.text import Facts
 from quizsvc.sim import theory
 
-#: metric -> (axis label, words for the alt text)
-METRICS: dict[str, tuple[str, str]] = {
-    "weight_grad_norm": ("‖∂L/∂W‖ per layer (Frobenius norm)", "weight-gradient norm"),
-    "output_grad_norm": (
-        "‖∂L/∂h‖ per layer (Euclidean norm)",
-        "norm of the gradient at the layer output",
-    ),
-    "bias_grad_norm": ("‖∂L/∂b‖ per layer (Euclidean norm)", "bias-gradient norm"),
-}
 _MANY_LAYERS = 30
 
 
@@ -101,5 +93,5 @@ def _unique(handles: list[Artist]) -> list[Artist]:
     """Legend entries with distinct labels (one band/theory entry however many series)."""
     seen: dict[str, Artist] = {}
     for h in handles:
-        seen.setdefault(h.get_label(), h)
+        seen.setdefault(str(h.get_label()), h)
     return list(seen.values())

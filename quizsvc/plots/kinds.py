@@ -3,6 +3,10 @@
 The content validator imports ``FIGURE_KINDS`` and ``check_figure`` to reject a template's
 figure at load time (with its line number) rather than when a learner opens the question, so
 every rule a render would trip over is checked here, against results or bare configs.
+
+These rules import neither matplotlib nor torch, so lesson files can be validated without
+either: each kind names the module that draws it (``quizsvc.plots.<module>.draw``), which
+`quizsvc.plots.drawing` imports when the first figure of that kind is drawn.
 """
 
 from __future__ import annotations
@@ -11,19 +15,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from matplotlib.figure import Figure
-
-from quizsvc.plots import (
-    activation_fn,
-    activations,
-    grad_norms,
-    layer_stats,
-    training,
-    update_ratio,
-)
-from quizsvc.plots.base import Description, Request
+from quizsvc.plots.metrics import GRAD_NORM_METRICS, LAYER_STAT_METRICS
 from quizsvc.plots.text import HIDEABLE
-from quizsvc.sim import ACTIVATIONS, SimConfig, SimResult, theory
+from quizsvc.sim import ACTIVATIONS, SimConfig, SimResult
 from quizsvc.sim.errors import suggestion
 
 
@@ -45,7 +39,7 @@ class FigureKind:
     min_sims: int
     max_sims: int
     options: Mapping[str, Option]
-    draw: Callable[[Figure, Request], Description]
+    module: str  # quizsvc.plots.<module> has draw(fig, request) -> Description
     rows: int = 1
     needs_training: bool = False
 
@@ -83,10 +77,10 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         min_sims=1,
         max_sims=8,
         options={
-            "metric": _choice("weight_grad_norm", grad_norms.METRICS),
+            "metric": _choice("weight_grad_norm", GRAD_NORM_METRICS),
             "band": _BOOL,
         },
-        draw=grad_norms.draw,
+        module="grad_norms",
     ),
     "activations": FigureKind(
         description="distribution of each layer's outputs with the share of saturated units",
@@ -94,7 +88,7 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         min_sims=1,
         max_sims=1,
         options={"max_layers": _with_default(_int_between(2, 24), 10)},
-        draw=activations.draw,
+        module="activations",
     ),
     "training": FigureKind(
         description="total gradient norm per step before and after clipping, the clipping "
@@ -103,7 +97,7 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         min_sims=1,
         max_sims=1,
         options={},
-        draw=training.draw,
+        module="training",
         rows=2,
         needs_training=True,
     ),
@@ -117,7 +111,7 @@ FIGURE_KINDS: dict[str, FigureKind] = {
             "slope": _number_between(0.0, 1.0),
             "zmax": _with_default(_number_between(1.0, 20.0), 5.0),
         },
-        draw=activation_fn.draw,
+        module="activation_fn",
     ),
     "layer_stats": FigureKind(
         description="one per-layer statistic (activation mean or spread, saturation, dead "
@@ -126,10 +120,10 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         min_sims=1,
         max_sims=8,
         options={
-            "metric": _choice("activation_std", layer_stats.METRICS),
+            "metric": _choice("activation_std", LAYER_STAT_METRICS),
             "band": _BOOL,
         },
-        draw=layer_stats.draw,
+        module="layer_stats",
     ),
     "update_ratio": FigureKind(
         description="update-to-data ratio ||dW||/||W|| per layer over training steps",
@@ -137,7 +131,7 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         min_sims=1,
         max_sims=1,
         options={"max_layers": _with_default(_int_between(1, 12), 6)},
-        draw=update_ratio.draw,
+        module="update_ratio",
         needs_training=True,
     ),
 }
@@ -231,6 +225,10 @@ def _theory_problem(
             "the mean-field theory predicts the gradient at each layer's output: "
             "set the option metric: output_grad_norm"
         )
+    # The mean-field recursion runs in torch: imported only for a figure that asks for theory,
+    # so the rules stay importable (and lesson files checkable) without it.
+    from quizsvc.sim import theory
+
     for cfg in configs:
         try:
             theory.mean_field_profile(cfg)

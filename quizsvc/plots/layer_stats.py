@@ -11,7 +11,6 @@ positive (a linear one otherwise, so a dead layer's 0 is drawn rather than left 
 from __future__ import annotations
 
 import math
-from typing import Literal
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -21,6 +20,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator, PercentFormatter
 
 from quizsvc.plots.base import Description, Request
+from quizsvc.plots.metrics import LAYER_STAT_METRICS as METRICS
+from quizsvc.plots.metrics import Scale
 from quizsvc.plots.style import (
     NEUTRAL,
     few_ticks,
@@ -34,25 +35,6 @@ from quizsvc.plots.style import (
 from quizsvc.plots.text import Facts
 from quizsvc.sim import SimResult
 
-Scale = Literal["fraction", "signed", "std"]
-
-#: metric -> (axis label, words for the alt text and title, scale)
-METRICS: dict[str, tuple[str, str, Scale]] = {
-    "activation_mean": ("mean of layer output h", "mean of the layer outputs", "signed"),
-    "activation_std": ("std of layer output h", "standard deviation of the layer outputs", "std"),
-    "preactivation_std": (
-        "std of pre-activation z",
-        "standard deviation of the pre-activations",
-        "std",
-    ),
-    "saturation": (
-        "saturated (unit, example) pairs (%)",
-        "share of saturated (unit, example) pairs",
-        "fraction",
-    ),
-    "dead_fraction": ("dead units (% of the layer)", "share of dead units", "fraction"),
-    "w_dot_grad": ("⟨W, ∂L/∂W⟩ per layer (loss units)", "inner product of W and ∂L/∂W", "signed"),
-}
 _TITLES = {
     "activation_mean": "Mean layer output per layer",
     "activation_std": "Spread of the layer outputs per layer",
@@ -170,5 +152,5 @@ def _unique(handles: list[Artist]) -> list[Artist]:
     """Legend entries with distinct labels (one band entry however many series)."""
     seen: dict[str, Artist] = {}
     for h in handles:
-        seen.setdefault(h.get_label(), h)
+        seen.setdefault(str(h.get_label()), h)
     return list(seen.values())

@@ -27,6 +27,7 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
+from matplotlib.typing import RcKeyType
 
 #: Okabe & Ito (2008): blue, orange, bluish green, reddish purple, sky blue, vermillion, yellow,
 #: black.
@@ -48,7 +49,7 @@ NEUTRAL = "#555555"
 FIGSIZE = (6.4, 4.0)
 PNG_DPI = 150
 
-RC: dict[str, object] = {
+RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "quizsvc",
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
@@ -189,9 +190,9 @@ def _label_svg(svg: bytes, title: str, desc: str) -> bytes:
     return (text[:end] + ' role="img">' + label + text[end + 1 :]).encode()
 
 
-def series_style(i: int, many: bool) -> dict[str, object]:
+def series_style(i: int, many: bool) -> dict[str, Any]:
     """Colour and marker of the i-th overlaid series (markers only on short series)."""
-    style: dict[str, object] = {"color": PALETTE[i % len(PALETTE)]}
+    style: dict[str, Any] = {"color": PALETTE[i % len(PALETTE)]}
     if not many:
         style["marker"] = MARKERS[i % len(MARKERS)]
     return style

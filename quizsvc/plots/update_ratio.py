@@ -56,8 +56,8 @@ def draw(fig: Figure, req: Request) -> Description:
         f"at {len(steps)} recorded steps."
     )
     for s in sorted({steps[0], steps[-1]}) if steps else []:
-        values = ", ".join(f"layer {i + 1} {number(sim.update_ratio[s][i])}" for i in shown)
-        facts.add(f"Step {s}: {values}.", "update_ratio")
+        listed = ", ".join(f"layer {i + 1} {number(sim.update_ratio[s][i])}" for i in shown)
+        facts.add(f"Step {s}: {listed}.", "update_ratio")
     if not steps:
         # A run that is non-finite at step 0 never updates: say so rather than fail.
         why = "" if "diverged_at" in req.hide else ": the first step was non-finite"

@@ -231,7 +231,7 @@ def _select(
 def _ordering(
     template: QuestionTemplate, env: Env, texts: _Texts, rng: random.Random, *_: Any
 ) -> _Choices:
-    entries = [
+    entries: list[dict[str, Any]] = [
         {
             "html": texts.html(item.label, item.line),
             "key": _number(item.key, env, item.line, "an item key"),
@@ -263,7 +263,7 @@ def _plot_choice(
     figures: list[dict[str, Any]],
     configs: Mapping[str, dict[str, Any]],
 ) -> _Choices:
-    entries = [
+    entries: list[dict[str, Any]] = [
         {
             "figure": _figure(option.figure, configs, texts, "option"),
             "correct": _flag(option.correct, env, option.line),

@@ -13,10 +13,11 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Select, select
 
+from quizsvc.analytics.labels import Labeler, display_html
 from quizsvc.analytics.params import ParameterEffect, parameter_effects
 from quizsvc.analytics.stats import (
     Answer,
@@ -30,12 +31,6 @@ from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Response, Role, User
 from quizsvc.services import catalog
 from quizsvc.services.errors import NotFound
-
-if TYPE_CHECKING:
-    from quizsvc.analytics.labels import Labeler
-
-# quizsvc.analytics.labels imports the quiz library (and with it torch): it is imported where
-# it is used, so that create_app stays fast.
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); learner
 # input such as "=1/1000" is exported with a leading apostrophe instead.
@@ -123,8 +118,6 @@ def _responses(question_ids: Sequence[int]) -> dict[int, list[Response]]:
 
 def _labeler(question: AttemptQuestion) -> Labeler:
     """Labels from the current template only when the variant came from this very content."""
-    from quizsvc.analytics.labels import Labeler
-
     try:
         template = catalog.template(question.template_id)
     except NotFound:
@@ -145,8 +138,6 @@ def _answer(
     wrong: tuple[str, ...] = ()
     wrong_html: tuple[str, ...] = ()
     if answered and not correct:
-        from quizsvc.analytics.labels import display_html
-
         latest = responses[-1]
         shown = labeler.wrong_shown(variant, latest.parsed, latest.feedback_html)
         wrong = tuple(label for label, _ in shown)

@@ -9,33 +9,29 @@ Parsing every lesson file costs tens of milliseconds, so it is done lazily (neve
 from __future__ import annotations
 
 import threading
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
+from quizsvc.content import Catalog, Lesson, QuestionTemplate, load_catalog
 from quizsvc.services import live_catalog
 from quizsvc.services.errors import NotFound
-
-if TYPE_CHECKING:
-    from quizsvc.content import Catalog, Lesson, QuestionTemplate
+from quizsvc.settings import Settings
 
 EXTENSION_KEY = "quizsvc.catalog"
 _load_lock = threading.Lock()
 
 
 def get_catalog(app: Flask | None = None) -> Catalog:
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    if live_catalog.reload_enabled(app):
+    app = app or current_app
+    settings = Settings.of(app)
+    if settings.content_reload:
         return live_catalog.live_catalog(app).current()
     catalog: Catalog | None = app.extensions.get(EXTENSION_KEY)
     if catalog is None:
         with _load_lock:
             catalog = app.extensions.get(EXTENSION_KEY)
             if catalog is None:
-                from quizsvc.content import load_catalog
-
-                catalog = load_catalog(Path(app.config["CONTENT_DIR"]))
+                catalog = load_catalog(settings.content_dir)
                 app.extensions[EXTENSION_KEY] = catalog
     return catalog
 

@@ -12,8 +12,8 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
+from quizsvc.content import Lesson, Objective
 from quizsvc.db import get_session
 from quizsvc.progress import queries
 from quizsvc.progress.mastery import (
@@ -27,9 +27,6 @@ from quizsvc.progress.mastery_models import ObjectiveMastery
 from quizsvc.progress.models import Attempt, User, utcnow
 from quizsvc.services import attempts, catalog, figures, reviews
 from quizsvc.services.errors import Conflict, NotFound
-
-if TYPE_CHECKING:
-    from quizsvc.content import Lesson, Objective
 
 FOCUS_COUNT = 5
 PRACTICE_QUESTIONS = 5
@@ -146,6 +143,7 @@ def dashboard(user: User) -> Dashboard:
 
 
 def _accuracy_figure(days: list[queries.DayActivity]) -> figures.Figure:
+    # matplotlib (about a second to import) loads with the first chart, not with create_app.
     from quizsvc.progress import charts
 
     data = json.dumps([(d.day.isoformat(), d.answers, round(d.score_sum, 6)) for d in days])
@@ -194,6 +192,7 @@ def objective_detail(user: User, lesson_id: str, objective_id: str) -> Objective
 def _mastery_figure(
     title: str, rows: list[queries.EvidenceRow], state: MasteryState, now: datetime
 ) -> figures.Figure:
+    # matplotlib (about a second to import) loads with the first chart, not with create_app.
     from quizsvc.progress import charts
 
     points = [(r.event.at, r.chance) for r in rows]

@@ -23,21 +23,22 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from flask import Flask, current_app
 from markupsafe import escape
 
+from quizsvc.content import Lesson
+from quizsvc.plots import FIGURE_STYLE_VERSION
 from quizsvc.progress.models import AttemptQuestion
-
-if TYPE_CHECKING:
-    from quizsvc.content import Lesson
+from quizsvc.quiz import Variant, render_live_figure, render_variant_figure
+from quizsvc.settings import DEFAULT_FIGURE_CACHE_MAX_MB, Settings
+from quizsvc.sim import ENGINE_VERSION
 
 EXTENSION_KEY = "quizsvc.figures"
 MEMORY_CAPACITY = 256
 # Every attempt draws figures no one else will see, so the disk cache is bounded: after every
 # PRUNE_EVERY writes, the least recently used files go until it is back under 80 % of its size.
-DEFAULT_MAX_MEGABYTES = 500
 PRUNE_EVERY = 200
 
 
@@ -61,8 +62,6 @@ CACHE_FORMAT = 2
 
 
 def figure_key(*parts: object) -> str:
-    from quizsvc.plots import FIGURE_STYLE_VERSION  # imported on first use: it loads torch
-
     text = "|".join(str(p) for p in (CACHE_FORMAT, FIGURE_STYLE_VERSION, *parts))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -118,7 +117,7 @@ class FigureCache:
         self,
         directory: Path,
         capacity: int = MEMORY_CAPACITY,
-        max_bytes: int = DEFAULT_MAX_MEGABYTES * 2**20,
+        max_bytes: int = DEFAULT_FIGURE_CACHE_MAX_MB * 2**20,
     ) -> None:
         self.directory = directory
         self.capacity = capacity
@@ -199,34 +198,19 @@ class FigureCache:
 
 
 def get_figure_cache(app: Flask | None = None) -> FigureCache:
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app
     cache: FigureCache | None = app.extensions.get(EXTENSION_KEY)
     if cache is None:
-        directory = app.config.get("FIGURE_CACHE_DIR") or os.path.join(
-            app.instance_path, "figure-cache"
-        )
-        megabytes = int(app.config.get("FIGURE_CACHE_MAX_MB", DEFAULT_MAX_MEGABYTES))
+        settings = Settings.of(app)
         cache = app.extensions.setdefault(
-            EXTENSION_KEY, FigureCache(Path(directory), max_bytes=megabytes * 2**20)
+            EXTENSION_KEY,
+            FigureCache(settings.figure_cache_dir, max_bytes=settings.figure_cache_max_bytes),
         )
     return cache
 
 
-# Live figures are drawn from a rotating pool of seeds: each view may show a different
-# network, while every (figure, seed) pair is drawn once and then served from the cache.
-DEFAULT_LESSON_FIGURE_SEEDS = 8
-
-
-def lesson_figure_seeds() -> int:
-    """Size of the seed pool (config LESSON_FIGURE_SEEDS) shared by lesson pages and guides."""
-    return int(current_app.config.get("LESSON_FIGURE_SEEDS", DEFAULT_LESSON_FIGURE_SEEDS))
-
-
 def live_figure(lesson: Lesson, figure_id: str, seed: int) -> Figure:
     """A lesson's live figure for one seed of the page's rotating pool."""
-    from quizsvc.quiz import render_live_figure
-    from quizsvc.sim import ENGINE_VERSION
-
     figure = lesson.figures[figure_id]
     key = figure_key("live", lesson.id, lesson.content_hash, figure_id, seed, ENGINE_VERSION)
     return get_figure_cache().get(key, lambda: render_live_figure(figure, seed, "svg"))
@@ -242,7 +226,5 @@ def variant_figure(question: AttemptQuestion, index: int) -> Figure:
         question.seed,
         index,
     )
-    from quizsvc.quiz import Variant, render_variant_figure
-
     variant = Variant.from_dict(question.variant)
     return get_figure_cache().get(key, lambda: render_variant_figure(variant, index, "svg"))

@@ -12,16 +12,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import current_app
 
+from quizsvc.content import Lesson, Problem, QuestionTemplate
+from quizsvc.quiz import Variant, render_variant_figure
+from quizsvc.quiz.generate import VariantError, build, values_of
+from quizsvc.quiz.tolerance import describe
 from quizsvc.services import catalog, live_catalog
 from quizsvc.services.figures import figure_key, get_figure_cache
-
-if TYPE_CHECKING:
-    from quizsvc.content import Lesson, Problem, QuestionTemplate
-    from quizsvc.quiz import Variant
 
 logger = logging.getLogger("quizsvc.instructor")
 
@@ -95,7 +95,7 @@ class ContentStatus:
 
 
 def content_status() -> ContentStatus:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app
     loaded = catalog.get_catalog()
     kept = live_catalog.kept_lessons(app)
     by_file: dict[Path, list[Problem]] = {}
@@ -177,9 +177,6 @@ class Preview:
 
 
 def preview(template_id: str, seed: int) -> Preview:
-    from quizsvc.quiz.generate import VariantError, build, values_of
-    from quizsvc.quiz.tolerance import describe
-
     template = catalog.template(template_id)
     try:
         generation = build(template, seed)
@@ -210,8 +207,6 @@ def _failed(template: QuestionTemplate, seed: int, error: str) -> Preview:
 def _figure(variant: Variant, index: int) -> PreviewFigure:
     """Drawn through the figure cache with the key a learner's copy of this variant uses
     (`services.figures.variant_figure`), so previews and quizzes share their drawings."""
-    from quizsvc.quiz import render_variant_figure
-
     spec = variant.figures[index]
     key = figure_key(
         "variant", variant.template_id, variant.content_hash, variant.engine_version,

@@ -16,12 +16,11 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flask import Flask
 
-if TYPE_CHECKING:
-    from quizsvc.content import Catalog, Lesson
+from quizsvc.content import Catalog, Lesson, load_catalog
+from quizsvc.settings import Settings
 
 EXTENSION_KEY = "quizsvc.live_catalog"
 
@@ -31,12 +30,7 @@ Signature = tuple[tuple[str, int, int], ...]
 
 def reload_enabled(app: Flask) -> bool:
     """``CONTENT_RELOAD`` when configured, else Flask's debug mode (``serve --dev``)."""
-    configured = app.config.get("CONTENT_RELOAD")
-    if configured is None or configured == "":
-        return bool(app.debug)
-    if isinstance(configured, str):
-        return configured.strip().lower() in ("1", "true", "yes", "on")
-    return bool(configured)
+    return Settings.of(app).content_reload
 
 
 def signature(root: Path) -> Signature:
@@ -79,8 +73,6 @@ class LiveCatalog:
         return self._catalog
 
     def _reload(self, seen: Signature) -> None:
-        from quizsvc.content import load_catalog
-
         fresh = load_catalog(self.content_dir)
         self.kept = keep_good_versions(self._catalog, fresh, self.kept)
         self._catalog, self._signature = fresh, seen
@@ -118,7 +110,7 @@ def live_catalog(app: Flask) -> LiveCatalog:
     watcher: LiveCatalog | None = app.extensions.get(EXTENSION_KEY)
     if watcher is None:
         watcher = app.extensions.setdefault(
-            EXTENSION_KEY, LiveCatalog(Path(app.config["CONTENT_DIR"]))
+            EXTENSION_KEY, LiveCatalog(Settings.of(app).content_dir)
         )
     return watcher
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from quizsvc.content import Lesson
 from quizsvc.db import get_session
 from quizsvc.progress.history import (
     AttemptSummary,
@@ -14,9 +14,6 @@ from quizsvc.progress.history import (
 )
 from quizsvc.progress.models import User
 from quizsvc.services import catalog
-
-if TYPE_CHECKING:
-    from quizsvc.content import Lesson
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
+from quizsvc.content import Lesson, Objective, QuestionTemplate
 from quizsvc.db import get_session
 from quizsvc.progress import queries, scheduling, tracking
 from quizsvc.progress.mastery_models import ReviewCard
 from quizsvc.progress.models import Attempt, User, utcnow
 from quizsvc.services import attempts, catalog
 from quizsvc.services.errors import Conflict, InvalidInput
-
-if TYPE_CHECKING:
-    from quizsvc.content import Lesson, Objective, QuestionTemplate
 
 SESSION_QUESTIONS = 10
 UPCOMING = timedelta(days=7)

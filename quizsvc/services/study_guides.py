@@ -18,17 +18,16 @@ import random
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
+from quizsvc.content import Lesson, QuestionTemplate, render_markdown
 from quizsvc.progress import guide_content
 from quizsvc.progress.models import AttemptQuestion, User
+from quizsvc.quiz import Variant, VariantError, generate
 from quizsvc.services import catalog, dashboard, figures, reviews
-
-if TYPE_CHECKING:
-    from quizsvc.content import Lesson, QuestionTemplate
-    from quizsvc.quiz import Variant
+from quizsvc.sim import ValidationError
 
 logger = logging.getLogger("quizsvc.study_guides")
 
@@ -49,6 +48,7 @@ class GuideFigure:
 
 @dataclass(frozen=True)
 class Choice:
+    id: str
     letter: str
     html: Markup
     figure: GuideFigure | None
@@ -63,7 +63,7 @@ class PracticeQuestion:
     prompt_html: Markup
     figures: list[GuideFigure]  # the prompt's figures
     choices: list[Choice]  # choices, items to order, or plot options
-    answer_html: Markup
+    answer_key: dict[str, Any]  # Variant.answer_key: the page prints it (web.study_guides)
     explanation_html: Markup
 
 
@@ -94,11 +94,13 @@ class PersonalGuide:
 # --- assembling -------------------------------------------------------------------------------
 
 
-def lesson_guide(lesson_id: str, rng: random.Random | None = None) -> LessonGuide:
+def lesson_guide(
+    lesson_id: str, figure_seeds: int, rng: random.Random | None = None
+) -> LessonGuide:
+    """The lesson's guide; its figures come from the lesson page's pool of ``figure_seeds``."""
     lesson = catalog.lesson(lesson_id)
     rng = rng or random.Random(secrets.randbits(64))
-    pool = figures.lesson_figure_seeds()
-    seed = rng.randrange(pool)
+    seed = rng.randrange(figure_seeds)
     return LessonGuide(
         lesson=lesson,
         sections=guide_content.sections(lesson.html),
@@ -158,9 +160,6 @@ def practice_questions(
 
 def _generate(template: QuestionTemplate, rng: random.Random) -> Variant | None:
     """A variant from the template's pool; another member when one fails to generate."""
-    from quizsvc.quiz import VariantError, generate
-    from quizsvc.sim import ValidationError
-
     for member in rng.sample(range(VARIANT_SEEDS), GENERATION_TRIES):
         seed = variant_seed(template.id, member)
         try:
@@ -190,6 +189,7 @@ def _question(number: int, lesson: Lesson, variant: Variant) -> PracticeQuestion
     ]
     choices = [
         Choice(
+            choice["id"],
             LETTERS[i % len(LETTERS)],
             Markup(choice["html"]),  # sanitized by quizsvc.quiz
             drawn[choice["figure"]] if choice.get("figure") is not None else None,
@@ -206,25 +206,8 @@ def _question(number: int, lesson: Lesson, variant: Variant) -> PracticeQuestion
             f for f, spec in zip(drawn, variant.figures, strict=True) if spec["role"] == "prompt"
         ],
         choices=choices,
-        answer_html=answer_html(variant, choices),
+        answer_key=variant.answer_key,
         explanation_html=Markup(variant.explanation_html),
-    )
-
-
-def answer_html(variant: Variant, choices: Sequence[Choice]) -> Markup:
-    """The answer key in the words of the printed question (choices by their letter)."""
-    key = variant.answer_key
-    if variant.kind == "numeric":
-        return Markup("<p>{}</p>").format(key["display"])
-    by_id = {c["id"]: choice for c, choice in zip(variant.choices, choices, strict=True)}
-    if variant.kind == "ordering":
-        items = Markup("").join(Markup("<li>{}</li>").format(by_id[i].html) for i in key["order"])
-        return Markup("<ol>{}</ol>").format(items)
-    return Markup("").join(
-        Markup('<div class="choice-key"><strong>{}.</strong> {}</div>').format(
-            by_id[i].letter, by_id[i].html
-        )
-        for i in key["correct"]
     )
 
 
@@ -239,8 +222,6 @@ def _draw(what: str, draw: Callable[[], figures.Figure], spec: dict[str, Any]) -
 
 
 def _live_figure(lesson: Lesson, figure_id: str, seed: int) -> GuideFigure:
-    from quizsvc.content import render_markdown
-
     spec = lesson.figures[figure_id]
     caption = {"caption_html": render_markdown(spec.caption) if spec.caption else ""}
     return _draw(

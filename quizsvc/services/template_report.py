@@ -21,19 +21,21 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Flask, current_app
 
+from quizsvc.analytics.answers import answer_of
+from quizsvc.content import Problem, QuestionTemplate
+from quizsvc.quiz.checks import check_template
+from quizsvc.quiz.generate import VariantError, build
 from quizsvc.services.figures import figure_key
-
-if TYPE_CHECKING:
-    from quizsvc.content import Problem, QuestionTemplate
+from quizsvc.settings import Settings
+from quizsvc.sim import ENGINE_VERSION
 
 logger = logging.getLogger("quizsvc.instructor")
 
 EXTENSION_KEY = "quizsvc.template_reports"
-REPORT_SEEDS = 100
 CHECK_SEEDS = 5  # `quizsvc content check --seeds` default
 CHECK_RENDER_SEEDS = 2  # `quizsvc content check --render-seeds` default
 REPORT_FORMAT = 2  # bumped when stored reports change meaning (2: readable answer labels)
@@ -54,8 +56,6 @@ class Report:
     seconds: float
 
     def problem_list(self) -> list[Problem]:
-        from quizsvc.content import Problem
-
         return [Problem(**p) for p in self.problems]
 
 
@@ -70,10 +70,8 @@ def compute_report(
     template: QuestionTemplate, seeds: int, progress: Callable[[int], None] = lambda _: None
 ) -> Report:
     """Run the checks, then generate ``seeds`` variants and draw how their answer is spread."""
-    from quizsvc.analytics.answers import answer_of
+    # matplotlib (about a second to import) loads with the first chart, not with create_app.
     from quizsvc.analytics.charts import answer_chart
-    from quizsvc.quiz.checks import check_template
-    from quizsvc.quiz.generate import VariantError, build
 
     start = time.perf_counter()
     checked = check_template(template, CHECK_SEEDS, CHECK_RENDER_SEEDS)
@@ -114,8 +112,6 @@ class ReportJobs:
         self._threads: dict[str, threading.Thread] = {}
 
     def key(self, template: QuestionTemplate) -> str:
-        from quizsvc.sim import ENGINE_VERSION
-
         return figure_key(
             "report", REPORT_FORMAT, template.id, template.content_hash, ENGINE_VERSION, self.seeds
         )
@@ -186,12 +182,12 @@ class ReportJobs:
 
 
 def report_jobs(app: Flask | None = None) -> ReportJobs:
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app
     jobs: ReportJobs | None = app.extensions.get(EXTENSION_KEY)
     if jobs is None:
-        directory = app.config.get("TEMPLATE_REPORT_DIR") or os.path.join(
-            app.instance_path, "template-reports"
+        settings = Settings.of(app)
+        jobs = app.extensions.setdefault(
+            EXTENSION_KEY,
+            ReportJobs(settings.template_report_dir, settings.template_report_seeds),
         )
-        seeds = int(app.config.get("TEMPLATE_REPORT_SEEDS", REPORT_SEEDS))
-        jobs = app.extensions.setdefault(EXTENSION_KEY, ReportJobs(Path(directory), seeds))
     return jobs

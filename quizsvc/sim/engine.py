@@ -117,9 +117,10 @@ def _clip(params: list[Tensor], grads: list[Tensor], cfg: SimConfig, cosine: boo
     if cfg.clip_norm is not None:
         total_t = torch.nn.utils.clip_grad_norm_(params, cfg.clip_norm, norm_type)
     else:
+        assert cfg.clip_value is not None  # _clip runs only when one of the two is set
         total_t = torch.nn.utils.get_total_norm(grads, norm_type)
         torch.nn.utils.clip_grad_value_(params, cfg.clip_value)
-    clipped = [p.grad for p in params]
+    clipped = [p.grad for p in params if p.grad is not None]
     after = float(torch.nn.utils.get_total_norm(clipped, norm_type))
     return _Totals(float(total_t), after, _cosine(original, clipped) if cosine else math.nan)
 

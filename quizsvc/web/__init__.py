@@ -14,7 +14,6 @@ def init_web(app: Flask) -> None:
     errors.init_app(app)
     app.register_blueprint(health.bp)
 
-    from quizsvc.api import init_api
     from quizsvc.web import (
         account,
         auth,
@@ -36,4 +35,3 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(reviews.bp)
     app.register_blueprint(study_guides.bp)
     app.register_blueprint(instructor.bp)
-    init_api(app)

@@ -11,15 +11,12 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
+from quizsvc.content import Lesson, render_markdown
 from quizsvc.services import figures
 from quizsvc.services.attempts import QuestionView
-
-if TYPE_CHECKING:
-    from quizsvc.content import Lesson
 
 logger = logging.getLogger("quizsvc.figures")
 
@@ -63,8 +60,6 @@ def question_figures(view: QuestionView) -> dict[int, ShownFigure]:
 
 @functools.lru_cache(maxsize=512)
 def _caption_html(caption: str) -> str:
-    from quizsvc.content import render_markdown
-
     return render_markdown(caption) if caption else ""
 
 

@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
+from quizsvc.quiz.generate import MAX_SEED
 from quizsvc.security.identity import login_manager
 from quizsvc.services import analytics, catalog, instructor
 from quizsvc.services.figures import Figure, figure_key, get_figure_cache, prepare_svg
@@ -81,8 +82,6 @@ def content() -> ResponseReturnValue:
 
 
 def _seed() -> int:
-    from quizsvc.quiz.generate import MAX_SEED
-
     raw = request.args.get("seed", "0").strip() or "0"
     if not raw.isdigit() or int(raw) > MAX_SEED:
         abort(400, f"A seed is a whole number from 0 to {MAX_SEED}; {raw[:20]!r} is not.")
@@ -126,6 +125,7 @@ def analytics_lesson(lesson_id: str) -> ResponseReturnValue:
     summary = analytics.lesson_summary(lesson_id)
     if not summary.scores.count and not summary.items:
         catalog.lesson(lesson_id)  # 404 for a lesson nobody knows
+    # matplotlib (about a second to import) loads with the first chart, not with create_app.
     from quizsvc.analytics.charts import score_chart
 
     chart = None
@@ -137,6 +137,7 @@ def analytics_lesson(lesson_id: str) -> ResponseReturnValue:
 
 @bp.get("/analytics/templates/<template_id>")
 def analytics_template(template_id: str) -> ResponseReturnValue:
+    # matplotlib (about a second to import) loads with the first chart, not with create_app.
     from quizsvc.analytics.charts import facility_chart
 
     result = analytics.template_analytics(template_id)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from quizsvc.services import attempts, catalog, figures
+from quizsvc.services import attempts, catalog
+from quizsvc.settings import Settings
 from quizsvc.web.figures import lesson_html
 
 bp = Blueprint("lessons", __name__)
@@ -17,7 +18,8 @@ bp = Blueprint("lessons", __name__)
 @bp.get("/lessons/<lesson_id>")
 def lesson(lesson_id: str) -> ResponseReturnValue:
     lesson = catalog.lesson(lesson_id)
-    pool = figures.lesson_figure_seeds()
+    settings = Settings.of(current_app)
+    pool = settings.lesson_figure_seeds
     seed = request.args.get("draw", type=int)
     if seed is None or not 0 <= seed < pool:
         seed = random.randrange(pool)
@@ -34,5 +36,5 @@ def lesson(lesson_id: str) -> ResponseReturnValue:
         next_seed=(seed + 1) % pool,
         prerequisites=[by_id[p] for p in lesson.prerequisites if p in by_id],
         in_progress=in_progress,
-        question_count=min(len(lesson.questions), attempts.question_count()),
+        question_count=min(len(lesson.questions), settings.quiz_questions),
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     get_flashed_messages,
     redirect,
@@ -27,6 +28,7 @@ from quizsvc.security import limit_from_config, limit_starts
 from quizsvc.services import attempts, catalog
 from quizsvc.services.attempts import DrillOptions, QuestionView
 from quizsvc.services.errors import Conflict, InvalidInput
+from quizsvc.settings import Settings
 from quizsvc.web.answers import form_values, response_from_form
 from quizsvc.web.auth import ensure_learner
 from quizsvc.web.figures import question_figures
@@ -48,7 +50,8 @@ def _mode(value: str | None) -> Mode:
 def start(lesson_id: str) -> ResponseReturnValue:
     catalog.lesson(lesson_id)  # a 404 for an unknown lesson before a guest is created
     user = ensure_learner()
-    attempt = attempts.start_lesson_attempt(user, lesson_id, _mode(request.form.get("mode")))
+    mode, count = _mode(request.form.get("mode")), Settings.of(current_app).quiz_questions
+    attempt = attempts.start_lesson_attempt(user, lesson_id, mode, count)
     return redirect(url_for(".question", attempt_id=attempt.id, position=1))
 
 
@@ -106,7 +109,7 @@ def _integer(text: str, what: str) -> int:
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
 def resume(attempt_id: int) -> ResponseReturnValue:
-    attempt = attempts.get_attempt(current_user, attempt_id)
+    attempt = attempts.settle(current_user, attempt_id)
     if attempt.finished:
         return redirect(url_for(".review", attempt_id=attempt.id))
     return redirect(url_for(".question", attempt_id=attempt.id, position=attempt.position))
@@ -186,7 +189,7 @@ def finish(attempt_id: int) -> ResponseReturnValue:
 @bp.get("/attempts/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int) -> ResponseReturnValue:
-    attempt = attempts.get_attempt(current_user, attempt_id)
+    attempt = attempts.settle(current_user, attempt_id)
     if not attempt.finished:
         flash("Finish the attempt to open its review.", "info")
         return redirect(url_for(".question", attempt_id=attempt.id, position=attempt.position))

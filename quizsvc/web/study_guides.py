@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from quizsvc.progress.models import utcnow
 from quizsvc.services import study_guides
+from quizsvc.services.study_guides import PracticeQuestion
+from quizsvc.settings import Settings
 
 bp = Blueprint("study_guides", __name__)
 
 
+@bp.app_template_filter("answer_key")
+def answer_key_html(question: PracticeQuestion) -> Markup:
+    """The answer key in the words of the printed question (choices by their letter)."""
+    key = question.answer_key
+    if question.kind == "numeric":
+        return Markup("<p>{}</p>").format(key["display"])
+    by_id = {choice.id: choice for choice in question.choices}
+    if question.kind == "ordering":
+        items = Markup("").join(Markup("<li>{}</li>").format(by_id[i].html) for i in key["order"])
+        return Markup("<ol>{}</ol>").format(items)
+    return Markup("").join(
+        Markup('<div class="choice-key"><strong>{}.</strong> {}</div>').format(
+            by_id[i].letter, by_id[i].html
+        )
+        for i in key["correct"]
+    )
+
+
 @bp.get("/lessons/<lesson_id>/study-guide")
 def lesson(lesson_id: str) -> ResponseReturnValue:
-    return render_template("guide/lesson.html", guide=study_guides.lesson_guide(lesson_id))
+    figure_seeds = Settings.of(current_app).lesson_figure_seeds
+    return render_template(
+        "guide/lesson.html", guide=study_guides.lesson_guide(lesson_id, figure_seeds)
+    )
 
 
 @bp.get("/study-guide")

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quizsvc.security import limiter
-from quizsvc.services import attempts as attempts_service
+from quizsvc.services.attempts import answering as attempts_service
 from tests.api.conftest import make_token
 from tests.api.schema import call
 from tests.web.helpers import (

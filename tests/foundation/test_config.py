@@ -33,7 +33,7 @@ def test_instance_config_sits_between_defaults_and_environment(
     instance = tmp_path / "instance"
     instance.mkdir()
     (instance / "config.py").write_text("LOG_LEVEL = 'WARNING'\nSQL_ECHO = False\n")
-    monkeypatch.setattr("quizsvc.Flask.auto_find_instance_path", lambda self: str(instance))
+    monkeypatch.setattr("quizsvc.app.Flask.auto_find_instance_path", lambda self: str(instance))
     assert create_app({"TESTING": True}).config["LOG_LEVEL"] == "WARNING"
     monkeypatch.setenv("QUIZSVC_LOG_LEVEL", "ERROR")
     assert create_app({"TESTING": True}).config["LOG_LEVEL"] == "ERROR"

@@ -90,7 +90,7 @@ def test_the_default_metric_and_the_band_option() -> None:
 
 
 def test_the_scale_follows_the_metric(monkeypatch: pytest.MonkeyPatch) -> None:
-    import quizsvc.plots as plots
+    import quizsvc.plots.drawing as plots
 
     def axes(metric: str, result: SimResult) -> Any:
         fig: Figure = _drawn(
@@ -144,7 +144,7 @@ def test_overflowed_layers_are_gaps_and_said_so() -> None:
 
 
 def test_the_legend_sits_above_the_plot(monkeypatch: pytest.MonkeyPatch) -> None:
-    import quizsvc.plots as plots
+    import quizsvc.plots.drawing as plots
 
     results = [relu_bands(), tanh_wide(), sim(activation="sigmoid")]
     for metric in METRICS:

@@ -233,7 +233,7 @@ def legends_clear_of_axes(fig: Figure) -> list[str]:
 
 
 def test_legends_and_marks_never_cover_the_curves(monkeypatch: pytest.MonkeyPatch) -> None:
-    import quizsvc.plots as plots
+    import quizsvc.plots.drawing as plots
 
     blown = sim(steps=50, lr=10.0, init="kaiming_normal")
     calls = [

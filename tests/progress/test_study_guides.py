@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from quizsvc.progress import guide_content
 from quizsvc.services import study_guides
+from quizsvc.web.study_guides import answer_key_html
 from tests.progress.helpers import answer_all, make_due, user_id
 from tests.web.helpers import LESSON, OTHER_LESSON, signup, start
 
@@ -61,15 +62,16 @@ def test_each_guide_draws_new_variants(client: FlaskClient) -> None:
 
 def test_the_printed_answers_are_the_keys_of_the_printed_questions(app: Flask) -> None:
     with app.test_request_context():
-        guide = study_guides.lesson_guide(OTHER_LESSON, random.Random(7))
+        guide = study_guides.lesson_guide(OTHER_LESSON, 8, random.Random(7))
     by_template = {q.template_id: q for q in guide.questions}
     single = by_template["web-sigmoid-bound"]  # the largest value of sigma': 1/4
     (quarter,) = [c for c in single.choices if "<mn>4</mn>" in c.html]
-    assert f"<strong>{quarter.letter}.</strong>" in single.answer_html
-    assert single.answer_html.count("<strong>") == 1
-    multiple = by_template["web-bounded"]  # derivatives bounded by 1: sigmoid and tanh
-    assert multiple.answer_html.count("<strong>") == 2
-    assert "sigmoid" in multiple.answer_html and "exponential" not in multiple.answer_html
+    single_key = answer_key_html(single)
+    assert f"<strong>{quarter.letter}.</strong>" in single_key
+    assert single_key.count("<strong>") == 1
+    multiple = answer_key_html(by_template["web-bounded"])  # bounded by 1: sigmoid and tanh
+    assert multiple.count("<strong>") == 2
+    assert "sigmoid" in multiple and "exponential" not in multiple
     page(app.test_client(), "/lessons/nope/study-guide", 404)
 
 

@@ -1,0 +1,83 @@
+"""Reading attempts: a learner's own, and nothing here writes.
+
+Every read checks the owner, so another learner's attempt is NotFound whichever way it is asked
+for. A timed attempt whose deadline has passed is `over` but stays as stored until a command
+grades it (see `finishing.close_if_over`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from quizsvc.db import get_session
+from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Response, User, utcnow
+from quizsvc.services import catalog
+from quizsvc.services.errors import NotFound
+
+# Answers that arrive this long after a deadline still count (the request was in flight).
+DEADLINE_GRACE = timedelta(seconds=5)
+
+
+def get_attempt(user: User, attempt_id: int) -> Attempt:
+    """The learner's own attempt (NotFound for anyone else's)."""
+    # Questions load lazily: answering one question needs neither the others nor their
+    # variants, which is most of an attempt's bytes.
+    attempt = get_session().scalar(
+        select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
+    )
+    if attempt is None:
+        raise NotFound("There is no such attempt among yours.")
+    return attempt
+
+
+def over(attempt: Attempt) -> bool:
+    """Unfinished, but its time (and the grace period) is up."""
+    deadline = attempt.deadline()
+    return not attempt.finished and deadline is not None and utcnow() > deadline + DEADLINE_GRACE
+
+
+def question_of(user: User, attempt_id: int, position: int) -> AttemptQuestion:
+    """One question of the learner's own attempt, with its attempt, in one query: the path
+    every answer takes, so it is kept short."""
+    question = get_session().scalar(
+        select(AttemptQuestion)
+        .join(AttemptQuestion.attempt)
+        .where(
+            Attempt.id == attempt_id,
+            Attempt.user_id == user.id,
+            AttemptQuestion.position == position,
+        )
+        .options(contains_eager(AttemptQuestion.attempt))
+    )
+    if question is None:
+        get_attempt(user, attempt_id)  # NotFound for an attempt that is not the learner's
+        raise NotFound("This attempt has no such question.")
+    return question
+
+
+def latest_response(question: AttemptQuestion) -> Response | None:
+    return get_session().scalar(
+        select(Response)
+        .where(Response.question_id == question.id)
+        .order_by(Response.seq.desc())
+        .limit(1)
+    )
+
+
+def attempt_title(attempt: Attempt) -> str:
+    if attempt.kind is AttemptKind.DRILL:
+        return "Interview drill"
+    title = catalog.lesson_title(attempt.lesson_id)
+    return f"New variant · {title}" if attempt.kind is AttemptKind.RETRY else title
+
+
+def unfinished_attempts(user: User) -> list[Attempt]:
+    query = (
+        select(Attempt)
+        .where(Attempt.user_id == user.id, Attempt.finished_at.is_(None))
+        .order_by(Attempt.started_at.desc())
+    )
+    return [a for a in get_session().scalars(query) if not over(a)]

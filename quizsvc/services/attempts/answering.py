@@ -1,0 +1,119 @@
+"""Showing a question, revealing its hints and answering it: the commands of a running attempt.
+
+Each first grades an attempt whose time is up (`finishing.close_if_over`), so a late answer
+meets a finished attempt.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from quizsvc.db import get_session
+from quizsvc.progress.models import AttemptQuestion, Mode, Response, User, utcnow
+from quizsvc.quiz import AnswerError, Grade, Variant, grade
+from quizsvc.services import progress_events
+from quizsvc.services.attempts.access import latest_response, question_of
+from quizsvc.services.attempts.finishing import close_if_over
+from quizsvc.services.attempts.views import QuestionView, Submission, question_view
+from quizsvc.services.errors import Conflict, InvalidInput
+
+
+def show_question(user: User, attempt_id: int, position: int) -> QuestionView:
+    """A question to display; remembers it as the place to resume and starts its clock."""
+    question = question_of(user, attempt_id, position)
+    attempt = question.attempt
+    close_if_over(attempt)
+    changed = False
+    if not attempt.finished and attempt.position != position:
+        attempt.position = position
+        changed = True
+    if question.first_viewed_at is None and not attempt.finished:
+        question.first_viewed_at = utcnow()
+        changed = True
+    if changed:
+        get_session().commit()
+    return question_view(attempt, question)
+
+
+def reveal_hint(user: User, attempt_id: int, position: int) -> QuestionView:
+    question = question_of(user, attempt_id, position)
+    attempt = question.attempt
+    close_if_over(attempt)
+    view = question_view(attempt, question)
+    if view.can_answer and question.hints_shown < view.hints_total:
+        question.hints_shown += 1
+        get_session().commit()
+        view = question_view(attempt, question)
+    return view
+
+
+def submit_answer(user: User, attempt_id: int, position: int, response: Any) -> Submission:
+    """Grade and store an answer. A malformed answer raises InvalidInput and is not stored;
+    the same answer sent twice is stored once."""
+    question = question_of(user, attempt_id, position)
+    attempt = question.attempt
+    close_if_over(attempt)
+    if attempt.finished:
+        deadline = attempt.deadline()
+        if attempt.finished_at and deadline and attempt.finished_at >= deadline:
+            raise Conflict("Time is up: this drill has been graded.")
+        raise Conflict("This attempt is finished; its answers can no longer change.")
+    variant = Variant.from_dict(question.variant)
+    try:
+        result = grade(variant, response)
+    except AnswerError as exc:
+        raise InvalidInput(str(exc)) from None
+    latest = latest_response(question) if question.answered else None
+    if latest is not None and latest.parsed == _jsonable(result.parsed):
+        return Submission(question_view(attempt, question, latest), recorded=False)
+    if latest is not None and attempt.mode is Mode.PRACTICE:
+        raise Conflict("You have answered this question; its feedback is below.")
+    try:
+        recorded = _record(question, latest, response, result)
+    except IntegrityError:
+        # A concurrent request recorded an answer first: the same one is a duplicate.
+        get_session().rollback()
+        latest = latest_response(question)
+        if latest is not None and latest.parsed == _jsonable(result.parsed):
+            return Submission(question_view(attempt, question, latest), recorded=False)
+        raise Conflict("Another answer to this question arrived at the same time.") from None
+    return Submission(question_view(attempt, question, recorded), recorded=True)
+
+
+def _jsonable(value: Any) -> Any:
+    """`parsed` as it reads back from a JSON column (tuples become lists)."""
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _record(
+    question: AttemptQuestion, latest: Response | None, raw: Any, result: Grade
+) -> Response:
+    now = utcnow()
+    elapsed = None
+    if question.first_viewed_at is not None:
+        elapsed = int((now - question.first_viewed_at).total_seconds() * 1000)
+    session = get_session()
+    response = Response(
+        question_id=question.id,
+        seq=(latest.seq + 1) if latest else 1,
+        raw=raw,
+        parsed=_jsonable(result.parsed),
+        score=result.score,
+        correct=result.correct,
+        feedback_html=result.feedback_html,
+        correct_answer_html=result.correct_answer_html,
+        hints_used=question.hints_shown,
+        elapsed_ms=elapsed,
+        submitted_at=now,
+    )
+    session.add(response)
+    question.answered_at = now
+    question.score = result.score
+    question.correct = result.correct
+    progress_events.on_graded(question, response)
+    session.commit()
+    return response

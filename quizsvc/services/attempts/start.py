@@ -1,0 +1,175 @@
+"""Starting an attempt: choose the templates, generate and store a variant of each."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from quizsvc.content import QuestionTemplate
+from quizsvc.db import get_session
+from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Mode, User, utcnow
+from quizsvc.quiz import Variant, VariantError, generate
+from quizsvc.services import catalog
+from quizsvc.services.attempts.access import question_of
+from quizsvc.services.attempts.finishing import close_if_over
+from quizsvc.services.errors import Conflict, InvalidInput
+from quizsvc.settings import DEFAULT_QUIZ_QUESTIONS
+from quizsvc.sim import ValidationError as SimValidationError
+
+logger = logging.getLogger("quizsvc.attempts")
+
+DEFAULT_QUESTIONS = DEFAULT_QUIZ_QUESTIONS
+MAX_QUESTIONS = 20
+MIN_DRILL_QUESTIONS = 3
+DEFAULT_DRILL_MINUTES = 15
+MAX_DRILL_MINUTES = 180
+# Seeds tried per question before a template is skipped for this attempt; `quizsvc content
+# check` finds templates that fail, this only keeps one bad seed from blocking a learner.
+GENERATION_TRIES = 3
+
+
+@dataclass(frozen=True)
+class DrillOptions:
+    lesson_ids: Sequence[str]
+    count: int = DEFAULT_QUESTIONS
+    minutes: int | None = DEFAULT_DRILL_MINUTES
+    mode: Mode = Mode.EXAM
+
+
+def start_lesson_attempt(user: User, lesson_id: str, mode: Mode, count: int) -> Attempt:
+    """A quiz of ``count`` questions (at most MAX_QUESTIONS) from one lesson."""
+    lesson = catalog.lesson(lesson_id)
+    if not lesson.questions:
+        raise Conflict(f"The lesson {lesson.title!r} has no questions yet.")
+    seed = secrets.randbits(31)
+    chosen = _sample(lesson.questions, min(count, MAX_QUESTIONS), random.Random(seed))
+    # Easier questions first: a gentle ramp, while the sample itself stays random.
+    chosen.sort(key=lambda t: t.difficulty)
+    return _create(user, AttemptKind.LESSON, mode, lesson.id, chosen, seed, None)
+
+
+def start_drill(user: User, options: DrillOptions) -> Attempt:
+    all_lessons = catalog.lessons()
+    wanted_ids = set(options.lesson_ids) or {lesson.id for lesson in all_lessons}
+    lessons = [lesson for lesson in all_lessons if lesson.id in wanted_ids and lesson.questions]
+    if not lessons:
+        raise InvalidInput("Choose at least one lesson that has questions.")
+    if not MIN_DRILL_QUESTIONS <= options.count <= MAX_QUESTIONS:
+        raise InvalidInput(
+            f"A drill has {MIN_DRILL_QUESTIONS} to {MAX_QUESTIONS} questions, not {options.count}."
+        )
+    minutes = options.minutes or None
+    if minutes is not None and not 1 <= minutes <= MAX_DRILL_MINUTES:
+        raise InvalidInput(f"Give a time limit of 1 to {MAX_DRILL_MINUTES} minutes, or none.")
+    seed = secrets.randbits(31)
+    rng = random.Random(seed)
+    # Round-robin over shuffled lessons so every chosen lesson is represented before any repeats.
+    pools = [_sample(lesson.questions, len(lesson.questions), rng) for lesson in lessons]
+    rng.shuffle(pools)
+    chosen: list[QuestionTemplate] = []
+    while len(chosen) < options.count and any(pools):
+        for pool in pools:
+            if pool and len(chosen) < options.count:
+                chosen.append(pool.pop())
+    time_limit = minutes * 60 if minutes else None
+    return _create(user, AttemptKind.DRILL, options.mode, None, chosen, seed, time_limit)
+
+
+def start_retry(user: User, attempt_id: int, position: int) -> Attempt:
+    """A one-question practice attempt with a fresh variant of a reviewed question."""
+    question = question_of(user, attempt_id, position)
+    close_if_over(question.attempt)
+    if not question.attempt.finished:
+        raise Conflict("Finish this attempt before trying new variants of its questions.")
+    template = catalog.template(question.template_id)
+    seed = secrets.randbits(31)
+    return _create(
+        user, AttemptKind.RETRY, Mode.PRACTICE, template.lesson_id, [template], seed, None
+    )
+
+
+def start_practice(user: User, template_ids: Sequence[str]) -> Attempt:
+    """A practice attempt with fresh variants of chosen templates (spaced review, practice of
+    a weak objective); its lesson is theirs when they share one."""
+    templates = [catalog.template(template_id) for template_id in template_ids]
+    if not templates:
+        raise InvalidInput("Choose at least one question to practise.")
+    lesson_ids = {template.lesson_id for template in templates}
+    lesson_id = lesson_ids.pop() if len(lesson_ids) == 1 else None
+    seed = secrets.randbits(31)
+    return _create(user, AttemptKind.RETRY, Mode.PRACTICE, lesson_id, templates, seed, None)
+
+
+def _sample(
+    templates: Sequence[QuestionTemplate], k: int, rng: random.Random
+) -> list[QuestionTemplate]:
+    return rng.sample(list(templates), min(k, len(templates)))
+
+
+def derive_seed(attempt_seed: int, position: int, attempt_number: int) -> int:
+    """The variant seed of one question: stable, and unrelated between neighbours."""
+    digest = hashlib.sha256(f"{attempt_seed}:{position}:{attempt_number}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+def _generate(template: QuestionTemplate, attempt_seed: int, position: int) -> Variant | None:
+    for tries in range(GENERATION_TRIES):
+        seed = derive_seed(attempt_seed, position, tries)
+        try:
+            return generate(template, seed)
+        except (VariantError, SimValidationError) as exc:
+            logger.warning(
+                "variant failed",
+                extra={"fields": {"event": "variant_failed", "template": template.id,
+                                  "seed": seed, "error": str(exc)}},
+            )  # fmt: skip
+    return None
+
+
+def _create(
+    user: User,
+    kind: AttemptKind,
+    mode: Mode,
+    lesson_id: str | None,
+    templates: Sequence[QuestionTemplate],
+    seed: int,
+    time_limit_s: int | None,
+) -> Attempt:
+    questions: list[AttemptQuestion] = []
+    for template in templates:
+        variant = _generate(template, seed, len(questions) + 1)
+        if variant is None:
+            continue
+        questions.append(
+            AttemptQuestion(
+                position=len(questions) + 1,
+                template_id=variant.template_id,
+                lesson_id=variant.lesson_id,
+                content_hash=variant.content_hash,
+                engine_version=variant.engine_version,
+                seed=variant.seed,
+                variant=variant.to_dict(),
+            )
+        )
+    if not questions:
+        raise Conflict("We could not prepare these questions right now; please try again.")
+    attempt = Attempt(
+        user_id=user.id,
+        kind=kind,
+        mode=mode,
+        lesson_id=lesson_id,
+        seed=seed,
+        question_count=len(questions),
+        time_limit_s=time_limit_s,
+        position=1,
+        started_at=utcnow(),  # after generation: the clock starts when the learner can begin
+        questions=questions,
+    )
+    session = get_session()
+    session.add(attempt)
+    session.commit()
+    return attempt

@@ -1,0 +1,85 @@
+"""What a learner may see of one question now: never the answer key before it is earned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import escape
+
+from quizsvc.progress.models import Attempt, AttemptQuestion, Mode, Response
+from quizsvc.quiz import Variant, correct_answer_html
+from quizsvc.services.attempts.access import latest_response, over
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """One question as its learner may see it now."""
+
+    attempt: Attempt
+    question: AttemptQuestion
+    public: dict[str, Any]  # Variant.public_dict(): never the answer key
+    latest: Response | None
+    reveal: bool  # feedback, answer key and explanation may be shown
+    explanation_html: str  # "" unless reveal
+    correct_answer_html: str  # "" unless reveal
+    hints_html: list[str]  # the hints revealed so far
+    hints_total: int
+    can_answer: bool
+
+    @property
+    def position(self) -> int:
+        return self.question.position
+
+    @property
+    def answer_html(self) -> str:
+        """The learner's latest answer as they chose it, in the question's own words."""
+        if self.latest is None:
+            return ""
+        kind, raw = self.public["kind"], self.latest.raw
+        choices = {c["id"]: c["html"] for c in self.public["choices"]}
+        if kind == "numeric":
+            return f"<p>{escape(raw)}</p>"
+        if kind in ("single", "plot_choice"):
+            return str(choices.get(raw, ""))
+        items = "".join(f"<li>{choices.get(choice_id, '')}</li>" for choice_id in raw)
+        return f"<ol>{items}</ol>" if kind == "ordering" else f"<ul>{items}</ul>"
+
+
+@dataclass(frozen=True)
+class Submission:
+    view: QuestionView
+    recorded: bool  # False when the same answer was already recorded (a double submission)
+
+
+_UNLOADED: Any = object()
+
+
+def question_view(
+    attempt: Attempt, question: AttemptQuestion, latest: Response | None = _UNLOADED
+) -> QuestionView:
+    variant = Variant.from_dict(question.variant)
+    if latest is _UNLOADED:
+        latest = latest_response(question) if question.answered else None
+    closed = attempt.finished or over(attempt)
+    reveal = closed or (attempt.mode is Mode.PRACTICE and latest is not None)
+    can_answer = not closed and (attempt.mode is Mode.EXAM or latest is None)
+    return QuestionView(
+        attempt=attempt,
+        question=question,
+        public=variant.public_dict(),
+        latest=latest,
+        reveal=reveal,
+        explanation_html=variant.explanation_html if reveal else "",
+        correct_answer_html=_correct_answer_html(variant, latest) if reveal else "",
+        hints_html=variant.hints_html[: question.hints_shown],
+        hints_total=len(variant.hints_html),
+        can_answer=can_answer,
+    )
+
+
+def _correct_answer_html(variant: Variant, latest: Response | None) -> str:
+    """The grader's wording stored with the response, else the key in the same words."""
+    if latest is not None:
+        return latest.correct_answer_html
+    return correct_answer_html(variant)

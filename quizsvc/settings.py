@@ -1,0 +1,66 @@
+"""The settings the service layer runs with, typed, from the app's configuration.
+
+Services never read ``app.config``: a page, an API route or a command reads `Settings.of` and
+passes what a service needs (a question count, a seed pool), so a service is a function of its
+arguments, the database session and the app's caches. The caches themselves (catalog, figure
+cache, report jobs) are built from these settings the first time an app uses them.
+
+Read on every call rather than once at start-up, because tests (and `quizsvc serve --dev`, which
+turns on debug mode after the app exists) change the configuration of a running app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULT_QUIZ_QUESTIONS = 10
+# Live figures are drawn from a rotating pool of seeds: each view may show a different network,
+# while every (figure, seed) pair is drawn once and then served from the figure cache.
+DEFAULT_LESSON_FIGURE_SEEDS = 8
+DEFAULT_FIGURE_CACHE_MAX_MB = 500
+DEFAULT_TEMPLATE_REPORT_SEEDS = 100
+
+
+@dataclass(frozen=True)
+class Settings:
+    quiz_questions: int  # questions in a lesson quiz
+    lesson_figure_seeds: int  # size of the seed pool of lesson pages and study guides
+    content_dir: Path
+    content_reload: bool  # re-read lesson files when they change
+    figure_cache_dir: Path
+    figure_cache_max_bytes: int
+    template_report_dir: Path
+    template_report_seeds: int
+
+    @classmethod
+    def of(cls, app: Flask) -> Settings:
+        config, instance = app.config, Path(app.instance_path)
+        return cls(
+            quiz_questions=int(config.get("QUIZ_QUESTIONS", DEFAULT_QUIZ_QUESTIONS)),
+            lesson_figure_seeds=int(config.get("LESSON_FIGURE_SEEDS", DEFAULT_LESSON_FIGURE_SEEDS)),
+            content_dir=Path(config["CONTENT_DIR"]),
+            content_reload=_reload(config.get("CONTENT_RELOAD"), app.debug),
+            figure_cache_dir=Path(config.get("FIGURE_CACHE_DIR") or instance / "figure-cache"),
+            figure_cache_max_bytes=int(
+                config.get("FIGURE_CACHE_MAX_MB", DEFAULT_FIGURE_CACHE_MAX_MB)
+            )
+            * 2**20,
+            template_report_dir=Path(
+                config.get("TEMPLATE_REPORT_DIR") or instance / "template-reports"
+            ),
+            template_report_seeds=int(
+                config.get("TEMPLATE_REPORT_SEEDS", DEFAULT_TEMPLATE_REPORT_SEEDS)
+            ),
+        )
+
+
+def _reload(configured: object, debug: bool) -> bool:
+    """``CONTENT_RELOAD`` when configured, else Flask's debug mode (``serve --dev``)."""
+    if configured is None or configured == "":
+        return debug
+    if isinstance(configured, str):
+        return configured.strip().lower() in ("1", "true", "yes", "on")
+    return bool(configured)
