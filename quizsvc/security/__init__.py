@@ -46,7 +46,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 DEFAULTS: dict[str, object] = {
     # A CSRF token lives as long as the session, so a long quiz never ends in "form expired".
     "WTF_CSRF_TIME_LIMIT": None,
-    "PASSWORD_HASH_METHOD": "scrypt",
     # Reverse proxies in front of gunicorn whose X-Forwarded-* headers to trust. Without
     # this behind a proxy, every learner shares the proxy's address and its rate limits.
     "TRUSTED_PROXIES": 0,

@@ -10,7 +10,6 @@ import functools
 import re
 import secrets
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -44,8 +43,9 @@ def check_password(password: str) -> str:
     return password
 
 
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+def hash_password(password: str, method: str) -> str:
+    """A hash of an acceptable password; `method` is Settings.password_hash_method."""
+    return generate_password_hash(check_password(password), method=method)
 
 
 def get_user(user_id: int) -> User | None:
@@ -57,12 +57,17 @@ def find_by_email(email: str) -> User | None:
 
 
 def create_user(
-    email: str, password: str, *, role: Role = Role.STUDENT, display_name: str = ""
+    email: str,
+    password: str,
+    *,
+    hash_method: str,
+    role: Role = Role.STUDENT,
+    display_name: str = "",
 ) -> User:
     """A new account; a taken email is a Conflict."""
     user = User(
         email=check_email(email),
-        password_hash=hash_password(check_password(password)),
+        password_hash=hash_password(password, hash_method),
         role=role,
         display_name=display_name.strip()[:80],
         is_guest=False,
@@ -87,13 +92,20 @@ def create_guest() -> User:
     return user
 
 
-def sign_up(email: str, password: str, display_name: str = "", guest: User | None = None) -> User:
+def sign_up(
+    email: str,
+    password: str,
+    display_name: str = "",
+    guest: User | None = None,
+    *,
+    hash_method: str,
+) -> User:
     """Create an account; when a guest signs up, their row becomes the account and keeps
     every attempt they made."""
     if guest is None or not guest.is_guest:
-        return create_user(email, password, display_name=display_name)
+        return create_user(email, password, hash_method=hash_method, display_name=display_name)
     guest.email = check_email(email)
-    guest.password_hash = hash_password(check_password(password))
+    guest.password_hash = hash_password(password, hash_method)
     guest.display_name = display_name.strip()[:80]
     guest.is_guest = False
     return _save_new_account(guest)
@@ -117,11 +129,12 @@ def _stand_in_hash(method: str) -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The account for these credentials, or None; never says which of the two was wrong."""
+def authenticate(email: str, password: str, *, hash_method: str) -> User | None:
+    """The account for these credentials, or None; never says which of the two was wrong.
+    `hash_method` is that of new hashes, which the stand-in for an unknown email matches."""
     user = find_by_email(email)
     if user is None or user.password_hash is None:
-        check_password_hash(_stand_in_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        check_password_hash(_stand_in_hash(hash_method), password)
         return None
     if not check_password_hash(user.password_hash, password):
         return None
@@ -130,18 +143,18 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> int:
+def change_password(user: User, current: str, new: str, *, hash_method: str) -> int:
     """Change the password of a logged-in user who knows the current one; see set_password."""
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise InvalidInput("Your current password is not right.")
-    return set_password(user, new)
+    return set_password(user, new, hash_method=hash_method)
 
 
-def set_password(user: User, password: str) -> int:
+def set_password(user: User, password: str, *, hash_method: str) -> int:
     """A new password, and every login session of the account ends: changing the password is
     how a person locks out whoever else had it (or a copy of a session cookie). Returns how
     many sessions ended; the caller opens a new one for the browser that made the change."""
-    user.password_hash = hash_password(check_password(password))
+    user.password_hash = hash_password(password, hash_method)
     return sessions.end_all_sessions(user)  # commits the new hash too
 
 

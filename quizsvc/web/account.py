@@ -12,6 +12,7 @@ from quizsvc.security import limit_log_ins
 from quizsvc.security.identity import current_session_token, log_in, log_out
 from quizsvc.services import accounts, sessions, tokens
 from quizsvc.services.errors import ServiceError
+from quizsvc.web.auth import password_hash_method
 from quizsvc.web.forms import PasswordForm, TokenForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -73,7 +74,10 @@ def change_password() -> ResponseReturnValue:
     user = current_user._get_current_object()
     try:
         accounts.change_password(
-            user, form.current_password.data or "", form.new_password.data or ""
+            user,
+            form.current_password.data or "",
+            form.new_password.data or "",
+            hash_method=password_hash_method(),
         )
     except ServiceError as exc:
         form.current_password.errors.append(exc.message)

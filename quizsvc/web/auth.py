@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -21,6 +22,7 @@ from quizsvc.security import limit_from_config, limit_log_ins
 from quizsvc.security.identity import log_in, log_out
 from quizsvc.services import accounts
 from quizsvc.services.errors import Conflict, ServiceError
+from quizsvc.settings import Settings
 from quizsvc.web.forms import LoginForm, SignupForm
 
 bp = Blueprint("auth", __name__)
@@ -36,6 +38,10 @@ SIGNUP_REFUSED = (
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+def password_hash_method() -> str:
+    return Settings.of(current_app).password_hash_method
 
 
 def safe_next(default: str) -> str:
@@ -70,7 +76,9 @@ def ensure_learner() -> User:
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        user = accounts.authenticate(
+            form.email.data or "", form.password.data or "", hash_method=password_hash_method()
+        )
         if user is None:
             form.password.errors.append("The email or the password is not right.")
         else:
@@ -96,6 +104,7 @@ def signup() -> ResponseReturnValue:
                 form.password.data or "",
                 form.display_name.data or "",
                 guest=guest,
+                hash_method=password_hash_method(),
             )
         except Conflict:
             form.email.errors.append(SIGNUP_REFUSED)

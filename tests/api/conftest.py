@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quizsvc.services import accounts, tokens
-from tests.web.helpers import PASSWORD, configure
+from tests.web.helpers import PASSWORD, TEST_HASH_METHOD, configure
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +24,7 @@ def app(app: Flask, figure_cache: Path) -> Flask:
 
 def make_token(app: Flask, email: str) -> str:
     with app.app_context():
-        user = accounts.create_user(email, PASSWORD)
+        user = accounts.create_user(email, PASSWORD, hash_method=TEST_HASH_METHOD)
         _, plaintext = tokens.create_token(user, "tests")
     return plaintext
 

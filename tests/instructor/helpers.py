@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from quizsvc.progress.models import Role
 from quizsvc.services import accounts
-from tests.web.helpers import PASSWORD
+from tests.web.helpers import PASSWORD, TEST_HASH_METHOD
 
 INSTRUCTOR = "prof@example.org"
 STUDENT = "ada@example.org"
@@ -19,7 +19,7 @@ STUDENT = "ada@example.org"
 def make_user(app: Flask, email: str, *, instructor: bool = False) -> int:
     with app.app_context():
         role = Role.INSTRUCTOR if instructor else Role.STUDENT
-        return accounts.create_user(email, PASSWORD, role=role).id
+        return accounts.create_user(email, PASSWORD, hash_method=TEST_HASH_METHOD, role=role).id
 
 
 def page(client: FlaskClient, url: str, status: int = 200) -> str:

@@ -14,6 +14,7 @@ from tests.web.helpers import (
     LESSON,
     OTHER_LESSON,
     PASSWORD,
+    TEST_HASH_METHOD,
     attempt_row,
     login,
     signup,
@@ -121,7 +122,9 @@ def test_the_class_view_is_for_instructors(client: FlaskClient, app: Flask) -> N
     answer_all(client, app, start(client, OTHER_LESSON))  # a guest: not counted in the class
     client.post("/logout")
     with app.app_context():
-        accounts.create_user("teacher@example.org", PASSWORD, role=Role.INSTRUCTOR)
+        accounts.create_user(
+            "teacher@example.org", PASSWORD, hash_method=TEST_HASH_METHOD, role=Role.INSTRUCTOR
+        )
     login(client, "teacher@example.org")
 
     html = page(client, "/dashboard/class")

@@ -24,7 +24,7 @@ FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "lessons"
 LESSON = "web-gradients"  # every question kind, tiny networks
 OTHER_LESSON = "web-facts"  # questions without simulations
 PASSWORD = "correct horse battery"
-# Fast hashing for tests only; production uses werkzeug's scrypt default (see quizsvc.security).
+# Fast hashing for tests only; production uses werkzeug's scrypt default (see quizsvc.settings).
 TEST_HASH_METHOD = "pbkdf2:sha256:1000"
 
 

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from quizsvc.security import limiter
 from quizsvc.services import accounts
-from tests.web.helpers import LESSON, PASSWORD, sibling_app, signup
+from tests.web.helpers import LESSON, PASSWORD, TEST_HASH_METHOD, sibling_app, signup
 
 
 def csrf_token(client: FlaskClient, url: str) -> str:
@@ -66,18 +66,30 @@ def test_a_failed_log_in_does_the_same_hashing_work_whether_or_not_the_email_exi
     stand-in hash for unknown emails made once, not per call (it used to be recomputed on every
     call: 0.16 s against 0.09 s for a known email)."""
     with app.app_context():
-        accounts.create_user("known@example.org", PASSWORD)
-        accounts.authenticate("nobody@example.org", "warm-up")  # the stand-in is made once
+        accounts.create_user("known@example.org", PASSWORD, hash_method=TEST_HASH_METHOD)
+        accounts.authenticate(
+            "nobody@example.org", "warm-up", hash_method=TEST_HASH_METHOD
+        )  # the stand-in is made once
         generated = count_calls(monkeypatch, "generate_password_hash")
         checked = count_calls(monkeypatch, "check_password_hash")
         for _ in range(3):
-            assert accounts.authenticate("nobody@example.org", "wrong password") is None
+            assert (
+                accounts.authenticate(
+                    "nobody@example.org", "wrong password", hash_method=TEST_HASH_METHOD
+                )
+                is None
+            )
         unknown_checks = len(checked)
         for _ in range(3):
-            assert accounts.authenticate("known@example.org", "wrong password") is None
+            assert (
+                accounts.authenticate(
+                    "known@example.org", "wrong password", hash_method=TEST_HASH_METHOD
+                )
+                is None
+            )
     assert generated == []
     assert unknown_checks == 3 and len(checked) == 6
-    method = app.config["PASSWORD_HASH_METHOD"]
+    method = TEST_HASH_METHOD
     stand_in, real = checked[0][0], checked[3][0]
     assert stand_in.split("$")[0] == real.split("$")[0] == method  # the same cost parameters
 
@@ -132,7 +144,9 @@ def test_a_class_behind_one_address_can_log_in_together(app: Flask) -> None:
         school = "192.0.2.50"
         for n in range(30):
             with limited.app_context():
-                accounts.create_user(f"pupil{n}@example.org", PASSWORD)
+                accounts.create_user(
+                    f"pupil{n}@example.org", PASSWORD, hash_method=TEST_HASH_METHOD
+                )
         statuses = []
         for n in range(30):
             pupil = limited.test_client()
