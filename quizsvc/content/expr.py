@@ -3,204 +3,49 @@
 Instructors write small formulas (``g1 / gL``, ``net.weight_grad_norm[-1]``); running them with
 ``eval`` would hand lesson files the whole interpreter. Instead we parse with :mod:`ast` and walk
 an explicit allow-list of node types: no attribute access except a simulation's documented
-fields, no imports, no calls except the functions below, bounded size and bounded powers.
+fields, no imports, no calls except the functions of :mod:`quizsvc.content.exprlib`, and work
+bounded by :mod:`quizsvc.content.exprlimits` (the size of every value, the steps and the time of
+each variant).
 """
 
 from __future__ import annotations
 
 import ast
 import functools
-import math
 import operator
-import statistics
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizsvc.sim.result import LAYER_METRICS
-
-MAX_EXPR_CHARS = 500
-MAX_INT_POW_BITS = 4096
-MAX_SEQUENCE = 10_000
-
-# Fields a simulation offers to expressions (see docs/authoring.md). Series are per layer; the
-# engine owns their list.
-SIM_SERIES_FIELDS = LAYER_METRICS
-SIM_SCALAR_FIELDS = (
-    "depth",
-    "loss",
-    "total_grad_norm",
-    "clipped_grad_norm",
-    "readout_grad_norm",
-    "clip_cosine",
-    "diverged_at",
+from quizsvc.content.exprlib import (
+    CONSTANTS,
+    FUNCTIONS,
+    ExprError,
+    Record,
+    Series,
+    StepSeries,
+    is_int,
+    is_number,
 )
-SIM_STEP_FIELDS = ("step_loss", "step_grad_norm", "step_clipped_grad_norm")
-SIM_FIELDS = SIM_SERIES_FIELDS + SIM_SCALAR_FIELDS + SIM_STEP_FIELDS
+from quizsvc.content.exprlimits import (
+    MAX_EXPR_CHARS,
+    Budget,
+    LimitError,
+    check_pow,
+    check_size,
+    current_budget,
+)
 
-CONSTANTS: dict[str, object] = {"none": None, "true": True, "false": False, "pi": math.pi}
-
-
-class ExprError(Exception):
-    """An expression that cannot be compiled or evaluated; the message is for the instructor."""
-
-
-class Series(Sequence[float]):
-    """A per-layer series indexed from 1 (the layer nearest the input); ``[-1]`` is the last."""
-
-    def __init__(self, values: Iterable[float], name: str = "series") -> None:
-        self.values = tuple(float(v) for v in values)
-        self.name = name
-
-    def __len__(self) -> int:
-        return len(self.values)
-
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice) or not _is_int(index):
-            raise ExprError(f"{self.name}[...] takes a whole-number layer index")
-        n = len(self.values)
-        if index == 0 or not -n <= index <= n:
-            raise ExprError(f"{self.name} has layers 1..{n} (or -1..-{n}); got [{index}]")
-        return self.values[index - 1] if index > 0 else self.values[index]
-
-    def __iter__(self) -> Any:
-        return iter(self.values)
-
-    def __repr__(self) -> str:
-        return f"Series({self.name}, {list(self.values)})"
-
-
-class StepSeries(Sequence[float]):
-    """A training trace indexed by step number; ``[-1]`` is the last recorded step."""
-
-    def __init__(self, steps: Sequence[int], values: Sequence[float], name: str) -> None:
-        self.steps = tuple(int(s) for s in steps)
-        self.values = tuple(float(v) for v in values)
-        self.name = name
-
-    def __len__(self) -> int:
-        return len(self.values)
-
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice) or not _is_int(index):
-            raise ExprError(f"{self.name}[...] takes a whole-number step")
-        if not self.values:
-            raise ExprError(f"{self.name} is empty: this simulation has no training steps")
-        if index == -1:
-            return self.values[-1]
-        if index not in self.steps:
-            shown = ", ".join(map(str, self.steps[:5])) + (", ..." if len(self.steps) > 5 else "")
-            raise ExprError(f"{self.name} has no step {index}; recorded steps: {shown}, or -1")
-        return self.values[self.steps.index(index)]
-
-    def __iter__(self) -> Any:
-        return iter(self.values)
-
-
-@dataclass(frozen=True)
-class Record:
-    """A read-only namespace; the only objects whose attributes expressions may read."""
-
-    kind: str
-    fields: Mapping[str, object]
-
-    def get(self, name: str) -> object:
-        if name not in self.fields:
-            raise ExprError(f"a {self.kind} has no field {name!r}")
-        return self.fields[name]
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, complex)
-
-
-def _numbers(args: tuple[object, ...], fname: str) -> list[float]:
-    """Accept f(a, b, c) or f(sequence); every element must be a number."""
-    items: Iterable[object] = args
-    if len(args) == 1 and isinstance(args[0], (Series, StepSeries, list, tuple)):
-        items = args[0]
-    result = list(items)
-    if not result:
-        raise ExprError(f"{fname}() of nothing")
-    if not all(_is_number(x) for x in result):
-        raise ExprError(f"{fname}() takes numbers")
-    return [x for x in result]  # type: ignore[misc]
-
-
-def _unary_number(fn: Callable[[float], float], fname: str) -> Callable[..., float]:
-    def wrapped(*args: object) -> float:
-        if len(args) != 1 or not _is_number(args[0]):
-            raise ExprError(f"{fname}() takes one number")
-        try:
-            return fn(args[0])  # type: ignore[arg-type]
-        except (ValueError, OverflowError) as exc:
-            raise ExprError(f"{fname}({args[0]!r}) is undefined") from exc
-
-    return wrapped
-
-
-def _round(*args: object) -> float:
-    if len(args) not in (1, 2) or not all(_is_number(a) for a in args):
-        raise ExprError("round() takes a number and optionally a number of decimals")
-    if len(args) == 2 and not (_is_int(args[1]) and -20 <= args[1] <= 20):  # type: ignore[operator]
-        raise ExprError("round(x, n) takes n between -20 and 20")
-    return round(*args)  # type: ignore[call-overload]
-
-
-def sigfig(x: object, n: object = 2) -> float:
-    """Round ``x`` to ``n`` significant figures (1..15)."""
-    if not _is_number(x) or not _is_int(n) or not 1 <= n <= 15:  # type: ignore[operator]
-        raise ExprError("sigfig(x, n) takes a number and n between 1 and 15")
-    if not math.isfinite(x):  # type: ignore[arg-type]
-        return float(x)  # type: ignore[arg-type]
-    return float(f"{x:.{n}g}")
-
-
-def _arg_extreme(pick: Callable[..., float], fname: str) -> Callable[..., int]:
-    def wrapped(*args: object) -> int:
-        values = _numbers(args, fname)
-        return values.index(pick(values)) + 1
-
-    return wrapped
-
-
-def _len(*args: object) -> int:
-    if len(args) != 1 or not isinstance(args[0], (Series, StepSeries, list, tuple)):
-        raise ExprError("len() takes one series or list")
-    return len(args[0])
-
-
-def _int(*args: object) -> int:
-    if len(args) != 1 or not _is_number(args[0]) or not math.isfinite(args[0]):  # type: ignore[arg-type]
-        raise ExprError("int() takes one finite number")
-    return int(args[0])  # type: ignore[call-overload]
-
-
-FUNCTIONS: dict[str, Callable[..., object]] = {
-    "abs": _unary_number(abs, "abs"),
-    "sqrt": _unary_number(math.sqrt, "sqrt"),
-    "exp": _unary_number(math.exp, "exp"),
-    "log": _unary_number(math.log, "log"),
-    "log10": _unary_number(math.log10, "log10"),
-    "log2": _unary_number(math.log2, "log2"),
-    "floor": _unary_number(math.floor, "floor"),
-    "ceil": _unary_number(math.ceil, "ceil"),
-    "int": _int,
-    "round": _round,
-    "sigfig": sigfig,
-    "min": lambda *a: min(_numbers(a, "min")),
-    "max": lambda *a: max(_numbers(a, "max")),
-    "sum": lambda *a: math.fsum(_numbers(a, "sum")),
-    "mean": lambda *a: statistics.fmean(_numbers(a, "mean")),
-    "median": lambda *a: statistics.median(_numbers(a, "median")),
-    "len": _len,
-    "argmax": _arg_extreme(max, "argmax"),
-    "argmin": _arg_extreme(min, "argmin"),
-}
+__all__ = [
+    "CONSTANTS",
+    "FUNCTIONS",
+    "Expr",
+    "ExprError",
+    "Record",
+    "Series",
+    "StepSeries",
+    "compile_expr",
+]
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -283,8 +128,13 @@ class Expr:
         ]
 
     def evaluate(self, env: Mapping[str, object]) -> object:
+        """The value in ``env``, charged to the enclosing variant's budget (see exprlimits)."""
+        budget = current_budget()
         try:
-            return _Evaluator(env).visit(self.tree.body)
+            with budget.running():
+                return _Evaluator(env, budget).visit(self.tree.body)
+        except LimitError as exc:
+            raise LimitError(f"{self.source!r}: {exc}") from None
         except ExprError:
             raise
         except ZeroDivisionError as exc:
@@ -295,6 +145,8 @@ class Expr:
             raise ExprError(f"cannot evaluate {self.source!r}: {exc}") from exc
         except RecursionError as exc:
             raise ExprError(f"expression nested too deeply: {self.source!r}") from exc
+        except MemoryError as exc:
+            raise LimitError(f"{self.source!r} needs more memory than there is") from exc
 
 
 @functools.lru_cache(maxsize=4096)
@@ -356,16 +208,8 @@ def _check_node(node: ast.AST) -> None:
         raise ExprError(f"constant {node.value!r} is not allowed")
 
 
-def _check_pow(base: object, exponent: object) -> object:
-    if not (_is_number(base) and _is_number(exponent)):
-        raise ExprError("** takes numbers")
-    if (
-        _is_int(base)
-        and _is_int(exponent)
-        and abs(base) > 1  # type: ignore[arg-type]
-        and abs(exponent) * math.log2(abs(base)) > MAX_INT_POW_BITS  # type: ignore[arg-type]
-    ):
-        raise ExprError("power too large")
+def _power(base: object, exponent: object) -> object:
+    check_pow(base, exponent)
     result = base**exponent  # type: ignore[operator]
     if isinstance(result, complex):
         raise ExprError("a negative number to a fractional power is not a real number")
@@ -375,19 +219,23 @@ def _check_pow(base: object, exponent: object) -> object:
 class _Evaluator:
     """Evaluates a checked tree; every node type was vetted by :func:`_check_node`."""
 
-    def __init__(self, env: Mapping[str, object]) -> None:
+    def __init__(self, env: Mapping[str, object], budget: Budget) -> None:
         self.env = env
+        self.budget = budget
 
     def visit(self, node: ast.AST) -> Any:
+        """Every node is one step of the budget, and every value it makes is size-checked."""
+        self.budget.step()
         method = getattr(self, "visit_" + type(node).__name__)
-        return method(node)
+        return check_size(method(node))
 
     def visit_Constant(self, node: ast.Constant) -> object:
         return node.value
 
     def visit_Name(self, node: ast.Name) -> object:
         if node.id in self.env:
-            return self.env[node.id]
+            with self.budget.paused():  # reading a simulation may run it: not our time
+                return self.env[node.id]
         if node.id in CONSTANTS:
             return CONSTANTS[node.id]
         raise ExprError(f"{node.id!r} is not defined")
@@ -403,7 +251,7 @@ class _Evaluator:
         index = self.visit(node.slice)
         if isinstance(target, (Series, StepSeries)):
             return target[index]
-        if isinstance(target, list) and _is_int(index):
+        if isinstance(target, list) and is_int(index):
             if not -len(target) <= index < len(target):
                 raise ExprError(f"index {index} out of range for a list of {len(target)}")
             return target[index]
@@ -419,15 +267,15 @@ class _Evaluator:
         value = self.visit(node.operand)
         if isinstance(node.op, ast.Not):
             return not value
-        if not _is_number(value):
+        if not is_number(value):
             raise ExprError("unary minus takes a number")
         return -value if isinstance(node.op, ast.USub) else +value
 
     def visit_BinOp(self, node: ast.BinOp) -> object:
         left, right = self.visit(node.left), self.visit(node.right)
         if isinstance(node.op, ast.Pow):
-            return _check_pow(left, right)
-        if not (_is_number(left) and _is_number(right)):
+            return _power(left, right)
+        if not (is_number(left) and is_number(right)):
             raise ExprError(f"arithmetic takes numbers: {ast.unparse(node)}")
         return _BINOPS[type(node.op)](left, right)
 
@@ -446,7 +294,7 @@ class _Evaluator:
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self.visit(comparator)
             if isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) and not (
-                _is_number(left) and _is_number(right)
+                is_number(left) and is_number(right)
             ):
                 raise ExprError(f"{ast.unparse(node)}: < and > compare numbers")
             if isinstance(op, (ast.In, ast.NotIn)) and not isinstance(right, (list, Series)):
@@ -461,8 +309,4 @@ class _Evaluator:
 
     def visit_Call(self, node: ast.Call) -> object:
         fn = FUNCTIONS[node.func.id]  # type: ignore[attr-defined]
-        args = [self.visit(a) for a in node.args]
-        for arg in args:
-            if isinstance(arg, list) and len(arg) > MAX_SEQUENCE:
-                raise ExprError("list too long")
-        return fn(*args)
+        return fn(*[self.visit(a) for a in node.args])

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from quizsvc.content.expr import Expr, ExprError, Series, compile_expr
+from quizsvc.content.exprlimits import format_problem
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _FORMAT_SPEC = re.compile(r"^[<>=^]?[+\- ]?#?0?\d*[,_]?(\.\d+)?[eEfFgGdn%]?$")
@@ -52,6 +53,9 @@ def parse_placeholders(text: str) -> list[Placeholder]:
             expr = compile_expr(source)
         except ExprError as exc:
             raise ExprError(f"in {match.group(0)!r}: {exc}") from exc
+        problem = format_problem(spec)
+        if problem:
+            raise ExprError(f"in {match.group(0)!r}: {problem}")
         found.append(Placeholder(match.group(0), expr, spec))
     return found
 
@@ -67,6 +71,9 @@ def format_value(value: object, spec: str = "") -> str:
     if spec:
         if isinstance(value, str):
             raise ExprError(f"format {spec!r} is for numbers, but the value is the text {value!r}")
+        problem = format_problem(spec)
+        if problem:
+            raise ExprError(problem)
         try:
             return format(value, spec)
         except ValueError as exc:

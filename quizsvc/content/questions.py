@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from quizsvc.content.expr import Expr
+from quizsvc.content.exprlimits import format_problem
 from quizsvc.content.figures import check_question_figures, parse_figure
 from quizsvc.content.model import (
     DEFAULT_CHOICE_TOLERANCE,
@@ -268,14 +269,14 @@ class _Builder:
         value = self.number(data, "value", "answer value")
         tolerance = parse_tolerance(data, "tolerance", DEFAULT_TOLERANCE, self.rep)
         fmt = reader.text("format", default=".4g")
-        try:
-            format(1.2345, fmt)
-        except ValueError:
-            self.rep.error(
-                reader.value_loc("format"),
-                f"{fmt!r} is not a number format",
-                "write .3g, .2f or .1e",
-            )
+        problem = format_problem(fmt)
+        if problem is None:
+            try:
+                format(1.2345, fmt)
+            except ValueError:
+                problem = f"{fmt!r} is not a number format"
+        if problem:
+            self.rep.error(reader.value_loc("format"), problem, "write .3g, .2f or .1e")
             fmt = ".4g"
         return AnswerSpec(value, tolerance, fmt, data.loc.line)
 

@@ -10,17 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from quizsvc.content.expr import (
-    CONSTANTS,
-    FUNCTIONS,
-    SIM_FIELDS,
-    Expr,
-    ExprError,
-    compile_expr,
-)
+from quizsvc.content.expr import CONSTANTS, FUNCTIONS, Expr, ExprError, compile_expr
 from quizsvc.content.placeholders import PLACEHOLDER, parse_placeholders
 from quizsvc.content.problems import Loc, Reporter, did_you_mean, unknown_message
 from quizsvc.content.yamlnodes import YMap
+from quizsvc.sim.fields import RESULT_FIELDS
 
 RESERVED = frozenset(FUNCTIONS) | frozenset(CONSTANTS)
 
@@ -66,9 +60,9 @@ class Scope:
                     f"define {name} under params: or values:, or fix the spelling",
                 )
         for target, attr in expr.attributes():
-            if target in self.sims and attr not in SIM_FIELDS:
+            if target in self.sims and attr not in RESULT_FIELDS:
                 ok = False
-                message, fix = unknown_message(f"field of simulation {target}", attr, SIM_FIELDS)
+                message, fix = unknown_message(f"field of simulation {target}", attr, RESULT_FIELDS)
                 rep.error(loc, message, fix)
             elif target in visible and target not in self.sims:
                 ok = False

@@ -3,6 +3,10 @@
 ``yaml.safe_load`` throws positions away; problems must point at a line in the Markdown file, so
 we compose the node graph and build dicts and lists that carry their marks, offset by the line
 of the fence (or front matter) the YAML sits in.
+
+Anchors and aliases (``&a``, ``*a``) are refused where they appear: nine aliases of nine
+aliases expand a few lines into hundreds of millions of values ("billion laughs"), and no
+lesson needs them. Nesting is bounded for the same reason (the composer recurses).
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
 from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 
 from quizsvc.content.problems import Loc, Reporter
 
@@ -44,6 +50,50 @@ class YList(list[Any]):
 
     def item_loc(self, index: int) -> Loc:
         return self.item_locs[index] if 0 <= index < len(self.item_locs) else self.loc
+
+
+MAX_NESTING = 50
+_ALIAS_FIX = (
+    "write the value out in full where it is needed; "
+    "text that starts with * or & must be quoted: '*not* this'"
+)
+
+
+class _Refused(ComposerError):
+    """A construct of valid YAML that lesson files may not use; ``fix`` says what to write."""
+
+    def __init__(self, problem: str, at: NodeEvent, fix: str) -> None:
+        mark = at.start_mark if isinstance(at.start_mark, yaml.Mark) else None
+        super().__init__(None, None, problem, mark)
+        self.fix = fix
+
+
+class _LessonLoader(yaml.SafeLoader):
+    """The safe loader without anchors or aliases, and with bounded nesting."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # The composer asks for a node only where one starts; the stub leaves this untyped.
+        event: NodeEvent = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, AliasEvent) or event.anchor is not None:
+            sign = "*" if isinstance(event, AliasEvent) else "&"
+            raise _Refused(
+                f"YAML anchors and aliases ({sign}{event.anchor}) are not allowed in lessons",
+                event,
+                _ALIAS_FIX,
+            )
+        if isinstance(event, CollectionStartEvent) and self.depth >= MAX_NESTING:
+            raise _Refused(
+                f"YAML nested more than {MAX_NESTING} levels deep",
+                event,
+                "flatten the structure; lessons need a few levels at most",
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def empty_map(loc: Loc | None = None) -> YMap:
@@ -89,7 +139,11 @@ class _Converter:
             return self.scalars.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             self.reporter.error(self.loc(node), f"YAML value not understood: {exc}", "quote it")
-            return None
+        except ValueError:  # a whole number of more than 4300 digits
+            self.reporter.error(
+                self.loc(node), f"number too long ({len(node.value)} characters)", "shorten it"
+            )
+        return None
 
     def mapping(self, node: yaml.MappingNode) -> YMap:
         result = empty_map(self.loc(node))
@@ -137,13 +191,16 @@ def parse_yaml(text: str, reporter: Reporter, line_offset: int, column_offset: i
     ``line_offset`` is the number of file lines before the YAML's first line.
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LessonLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         column = (mark.column + 1 if mark else 1) + column_offset
         detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        reporter.error(Loc(line, column), f"YAML syntax error: {detail}", _yaml_fix(detail))
+        if isinstance(exc, _Refused):
+            reporter.error(Loc(line, column), detail, exc.fix)
+        else:
+            reporter.error(Loc(line, column), f"YAML syntax error: {detail}", _yaml_fix(detail))
         return None
     except yaml.YAMLError as exc:
         reporter.error(Loc(line_offset + 1, 1), f"YAML error: {exc}", "check the YAML syntax")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizsvc.content.expr import ExprError, Record, Series
+from quizsvc.content.exprlimits import variant_budget
 from quizsvc.content.markdown import render_markdown
 from quizsvc.content.model import FigureSpec, QuestionTemplate
 from quizsvc.content.placeholders import fill, format_value
@@ -49,7 +50,15 @@ def generate(template: QuestionTemplate, seed: int) -> Variant:
 
 
 def build(template: QuestionTemplate, seed: int) -> Generation:
-    """Like :func:`generate`, keeping the evaluated values and simulation settings."""
+    """Like :func:`generate`, keeping the evaluated values and simulation settings.
+
+    Every expression of the variant draws on one work budget (content/exprlimits.py).
+    """
+    with variant_budget():
+        return _build(template, seed)
+
+
+def _build(template: QuestionTemplate, seed: int) -> Generation:
     rng = random.Random(f"{template.id}:{seed}")
     try:
         params = draw_params(template, rng)

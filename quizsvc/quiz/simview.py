@@ -1,4 +1,4 @@
-"""What expressions see of a simulation: the documented fields, layers indexed from 1.
+"""What expressions see of a simulation: the engine's readable fields, layers indexed from 1.
 
 Simulations run lazily, on the first expression that reads them, so a simulation that only
 feeds a figure costs nothing until the figure is drawn.
@@ -8,32 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from quizsvc.content.expr import SIM_SERIES_FIELDS, Record, Series, StepSeries
+from quizsvc.content.expr import Record, Series, StepSeries
 from quizsvc.sim import SimResult
+from quizsvc.sim.fields import LAYER_FIELDS, SCALAR_FIELDS, STEP_FIELDS, scalar, step_trace
 
 
 def sim_record(result: SimResult) -> Record:
-    """The fields of ``result`` that templates may read (see docs/authoring.md)."""
-    fields: dict[str, object] = {
-        name: Series(result.metric(name), name) for name in SIM_SERIES_FIELDS
-    }
-    steps = [s.step for s in result.steps]
-    fields.update(
-        depth=result.config.depth,
-        loss=result.loss,
-        total_grad_norm=result.total_grad_norm,
-        clipped_grad_norm=result.clipped_grad_norm,
-        readout_grad_norm=result.readout_grad_norm,
-        clip_cosine=result.clip_cosine,
-        diverged_at=result.diverged_at,
-        step_loss=StepSeries(steps, [s.loss for s in result.steps], "step_loss"),
-        step_grad_norm=StepSeries(
-            steps, [s.total_grad_norm for s in result.steps], "step_grad_norm"
-        ),
-        step_clipped_grad_norm=StepSeries(
-            steps, [s.clipped_grad_norm for s in result.steps], "step_clipped_grad_norm"
-        ),
-    )
+    """Every field of ``quizsvc.sim.fields`` for ``result`` (see docs/authoring.md)."""
+    fields: dict[str, object] = {name: Series(result.metric(name), name) for name in LAYER_FIELDS}
+    fields.update({name: scalar(result, name) for name in SCALAR_FIELDS})
+    for name in STEP_FIELDS:
+        fields[name] = StepSeries(*step_trace(result, name), name)
     return Record("simulation", fields)
 
 

@@ -57,6 +57,20 @@ explanation: It is {{ ratio:.3g }}.
 """
 
 
+# Nine lists of nine aliases of the list before: 9**9 = 387,420,489 strings once expanded.
+LAUGHS = "\n".join(
+    ['lol0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"lol{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 9)]
+)
+
+
+def billion_laughs(where: str) -> str:
+    """BASE with the alias bomb in its front matter or in its question block."""
+    if where == "front matter":
+        return BASE.replace("tags: [t]\n", f"tags: [t]\n{LAUGHS}\n")
+    return BASE.replace("difficulty: 2\n", f"difficulty: 2\n{LAUGHS}\n")
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name

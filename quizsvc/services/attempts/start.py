@@ -127,6 +127,12 @@ def _generate(template: QuestionTemplate, attempt_seed: int, position: int) -> V
                 extra={"fields": {"event": "variant_failed", "template": template.id,
                                   "seed": seed, "error": str(exc)}},
             )  # fmt: skip
+        except Exception:  # an engine or renderer bug costs this question, not the attempt
+            logger.exception(
+                "variant crashed",
+                extra={"fields": {"event": "variant_crashed", "template": template.id,
+                                  "seed": seed}},
+            )  # fmt: skip
     return None
 
 
