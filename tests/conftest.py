@@ -3,6 +3,8 @@
 Every test that uses `app` runs once per database backend: SQLite always, PostgreSQL when
 QUIZSVC_TEST_POSTGRES_URL is set. The schema is migrated once per backend and test worker;
 each test then gets a fresh copy (SQLite: a copied file) or a truncated schema (PostgreSQL).
+The app serves the test site (tests/support/site.py): the fixture lessons, fast password
+hashing and a figure cache shared by the tests of one worker, as by the workers of one host.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from tests.support.database import BACKENDS, MigratedDatabase, make_app
+from tests.support.site import configure
 
 # Like a gunicorn worker: one torch thread, so two pytest workers share two cores without
 # oversubscription, and numbers match what the server computes.
@@ -34,9 +37,14 @@ def migrated_database(
     database.close()
 
 
+@pytest.fixture(scope="session")
+def figure_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("figures")
+
+
 @pytest.fixture
-def app(migrated_database: MigratedDatabase, tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(migrated_database.fresh_url(tmp_path))
+def app(migrated_database: MigratedDatabase, tmp_path: Path, figure_cache: Path) -> Iterator[Flask]:
+    application = configure(make_app(migrated_database.fresh_url(tmp_path)), figure_cache)
     yield application
     migrated_database.reset(application)
     application.extensions["quizsvc.db"].engine.dispose()

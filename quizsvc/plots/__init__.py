@@ -33,7 +33,9 @@ FORMATS: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png"}
 # Part of every figure-cache key (with the engine version): bump it whenever a change alters how
 # any figure looks, so caches drawn by older plotting code are not served.
 # 2: legends above the plot, non-finite steps as a legend entry, month-naming date ticks.
-FIGURE_STYLE_VERSION = "2"
+# 3: grad_norms and update_ratio legends above the plot too, legend columns fit the width,
+#    grad_norms ticks every layer up to 16 layers.
+FIGURE_STYLE_VERSION = "3"
 
 
 class FigureError(ValueError):

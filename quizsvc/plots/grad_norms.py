@@ -3,7 +3,7 @@
 Several results are overlaid (one colour and marker each); a multi-seed result adds its
 10-90 % band, and ``theory`` adds the mean-field prediction (`quizsvc.sim.theory`) anchored at
 the top layer's measured value, so the comparison is of shape: how fast the norm changes
-layer to layer.
+layer to layer. Lines, bands, the x axis and the legend are drawn by `quizsvc.plots.per_layer`.
 """
 
 from __future__ import annotations
@@ -13,15 +13,13 @@ import math
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from quizsvc.plots.base import Description, Request
 from quizsvc.plots.metrics import GRAD_NORM_METRICS as METRICS
-from quizsvc.plots.style import NEUTRAL, few_ticks, log_y, number, positive, series_style
+from quizsvc.plots.per_layer import Series, draw_series, finish, plotted_values
+from quizsvc.plots.style import NEUTRAL, log_y, number, positive
 from quizsvc.plots.text import Facts
 from quizsvc.sim import theory
-
-_MANY_LAYERS = 30
 
 
 def draw(fig: Figure, req: Request) -> Description:
@@ -33,65 +31,31 @@ def draw(fig: Figure, req: Request) -> Description:
         f"Line chart of the {words} for each layer on a log scale (layer 1 is nearest the input),"
         f" {len(req.sims)} network{'s' if len(req.sims) > 1 else ''}."
     )
-    plotted: list[float] = []
-    extras: list[Artist] = []
-    for i, (sim, label) in enumerate(zip(req.sims, req.labels, strict=True)):
-        values = sim.metric(metric)
-        depth = len(values)
-        layers = range(1, depth + 1)
-        style = series_style(i, depth > _MANY_LAYERS)
-        ax.plot(layers, positive(values), label=label, **style)
-        plotted += values
-        first, last = values[0], values[-1]
-        facts.add(f"{label}: {number(first)} at layer 1, {number(last)} at layer {depth}.", metric)
+    plotted = plotted_values(req.sims, metric, req.options["band"])
+
+    def ratio(series: Series) -> None:
+        first, last = series.values[0], series.values[-1]
         if last > 0 and first > 0:
             facts.add(
                 f"Layer 1 gets {number(first / last)} times the top layer's value.", metric, "ratio"
             )
-        if req.options["band"] and sim.band is not None:
-            band = sim.band[metric]
-            ax.fill_between(
-                layers,
-                positive(band.p10),
-                positive(band.p90),
-                color=style["color"],
-                alpha=0.2,
-                linewidth=0,
-            )
-            plotted += band.p10 + band.p90
-            seeds = "" if "seeds" in req.hide else f" over {sim.seeds} seeds"
-            extras.append(Patch(color=NEUTRAL, alpha=0.3, label=f"10-90 %{seeds}"))
-            facts.add(
-                f"The shaded band spans the 10th to 90th percentile{seeds} and the line is the "
-                "median."
-            )
-        if req.theory:
-            predicted = theory.predicted_grad_norms(sim.config, metric, anchor=last)
-            ax.plot(
-                layers, positive(predicted), linestyle="--", linewidth=1.2, color=style["color"]
-            )
-            plotted += predicted
-            extras.append(Line2D([], [], color=NEUTRAL, linestyle="--", label="mean-field theory"))
-            facts.add(
-                f"Dashed: the mean-field prediction, {number(predicted[0])} at layer 1.", metric
-            )
+
+    def prediction(series: Series) -> list[Artist]:
+        if not req.theory:
+            return []
+        predicted = theory.predicted_grad_norms(series.sim.config, metric, anchor=series.values[-1])
+        ax.plot(
+            series.layers, positive(predicted), linestyle="--", linewidth=1.2, color=series.color
+        )
+        plotted.extend(predicted)
+        facts.add(f"Dashed: the mean-field prediction, {number(predicted[0])} at layer 1.", metric)
+        return [Line2D([], [], color=NEUTRAL, linestyle="--", label="mean-field theory")]
+
+    extras = draw_series(
+        ax, req, facts, show=positive, say=number, describe=ratio, overlay=prediction
+    )
     log_y(ax, plotted)
-    if any(not (math.isfinite(v) and v > 0) for v in plotted):
-        # A log axis cannot show 0 (a gradient that underflowed) or an overflow: say so.
-        extras.append(Line2D([], [], linestyle="none", label="gaps: 0 or not finite"))
-        facts.add("Gaps in a line are layers whose value is exactly 0 or not finite.")
-    ax.set_xlim(0.5, max(len(sim.layers) for sim in req.sims) + 0.5)
-    ax.set_xlabel("layer (1 = nearest the input)")
-    few_ticks(ax.xaxis, integer=True)
-    ax.set_ylabel(axis_label)
-    handles = ax.get_legend_handles_labels()[0] + _unique(extras)
-    ax.legend(handles=handles, loc="best")
+    # A log axis cannot show 0 (a gradient that underflowed) or an overflow: say so.
+    gaps = any(not (math.isfinite(v) and v > 0) for v in plotted)
+    finish(ax, req, facts, extras, y_label=axis_label, gaps="0 or not finite" if gaps else None)
     return Description(title="Gradient norm per layer", alt=facts.text())
-
-
-def _unique(handles: list[Artist]) -> list[Artist]:
-    """Legend entries with distinct labels (one band/theory entry however many series)."""
-    seen: dict[str, Artist] = {}
-    for h in handles:
-        seen.setdefault(str(h.get_label()), h)
-    return list(seen.values())

@@ -1,39 +1,28 @@
 """Any per-layer statistic as a line chart: the layer profile of activations, saturation or death.
 
 The companion of `grad_norms` for the forward-pass statistics of `LayerStats`: several results
-are overlaid (one colour and marker each) and a multi-seed result adds its 10-90 % band. The
-scale follows the metric: fractions (``saturation``, ``dead_fraction``) on a fixed 0-100 %
-axis so figures compare at a glance, signed quantities (``activation_mean``, ``w_dot_grad``) on a
-linear axis with a zero line, and standard deviations on a log axis when every plotted value is
-positive (a linear one otherwise, so a dead layer's 0 is drawn rather than left as a gap).
+are overlaid (one colour and marker each) and a multi-seed result adds its 10-90 % band, both
+drawn by `quizsvc.plots.per_layer`. The scale follows the metric: fractions (``saturation``,
+``dead_fraction``) on a fixed 0-100 % axis so figures compare at a glance, signed quantities
+(``activation_mean``, ``w_dot_grad``) on a linear axis with a zero line, and standard deviations
+on a log axis when every plotted value is positive (a linear one otherwise, so a dead layer's 0
+is drawn rather than left as a gap).
 """
 
 from __future__ import annotations
 
 import math
 
-from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator, PercentFormatter
 
 from quizsvc.plots.base import Description, Request
 from quizsvc.plots.metrics import LAYER_STAT_METRICS as METRICS
 from quizsvc.plots.metrics import Scale
-from quizsvc.plots.style import (
-    NEUTRAL,
-    few_ticks,
-    legend_above,
-    log_y,
-    number,
-    percent,
-    positive,
-    series_style,
-)
+from quizsvc.plots.per_layer import Series, draw_series, finish, finite, plotted_values
+from quizsvc.plots.style import NEUTRAL, few_ticks, log_y, number, percent, positive
 from quizsvc.plots.text import Facts
-from quizsvc.sim import SimResult
 
 _TITLES = {
     "activation_mean": "Mean layer output per layer",
@@ -43,17 +32,14 @@ _TITLES = {
     "dead_fraction": "Dead units per layer",
     "w_dot_grad": "⟨W, ∂L/∂W⟩ per layer",
 }
-_MANY_LAYERS = 30
-_EVERY_LAYER = 16  # up to this depth every layer gets a labelled tick
 
 
 def draw(fig: Figure, req: Request) -> Description:
     ax = fig.axes[0]
     metric = req.options["metric"]
     axis_label, words, scale = METRICS[metric]
-    plotted = [v for sim in req.sims for v in _series(sim, metric, req.options["band"])]
+    plotted = plotted_values(req.sims, metric, req.options["band"])
     log = scale == "std" and all(math.isfinite(v) and v > 0 for v in plotted)
-    show = positive if log else _finite
     facts = Facts(req.hide)
     axis_words = "on a log scale" if log else "on a linear scale"
     facts.add(
@@ -61,61 +47,20 @@ def draw(fig: Figure, req: Request) -> Description:
         f" {len(req.sims)} network{'s' if len(req.sims) > 1 else ''}."
     )
     say = percent if scale == "fraction" else number
-    extras: list[Artist] = []
-    for i, (sim, label) in enumerate(zip(req.sims, req.labels, strict=True)):
-        values = sim.metric(metric)
-        depth = len(values)
-        layers = range(1, depth + 1)
-        style = series_style(i, depth > _MANY_LAYERS)
-        ax.plot(layers, show(values), label=label, **style)
-        facts.add(
-            f"{label}: {say(values[0])} at layer 1, {say(values[-1])} at layer {depth}.", metric
-        )
-        finite = [(v, k) for k, v in enumerate(values, start=1) if math.isfinite(v)]
-        if finite:
-            top, where = max(finite, key=lambda pair: pair[0])  # the first layer at the top
-            if 1 < where < depth:
+
+    def peak(series: Series) -> None:
+        found = [(v, k) for k, v in enumerate(series.values, start=1) if math.isfinite(v)]
+        if found:
+            top, where = max(found, key=lambda pair: pair[0])  # the first layer at the top
+            if 1 < where < len(series.values):
                 facts.add(f"Its highest value is {say(top)}, at layer {where}.", metric)
-        if req.options["band"] and sim.band is not None:
-            band = sim.band[metric]
-            ax.fill_between(
-                layers, show(band.p10), show(band.p90), color=style["color"], alpha=0.2, linewidth=0
-            )
-            seeds = "" if "seeds" in req.hide else f" over {sim.seeds} seeds"
-            extras.append(Patch(color=NEUTRAL, alpha=0.3, label=f"10-90 %{seeds}"))
-            facts.add(
-                f"The shaded band spans the 10th to 90th percentile{seeds} and the line is the "
-                "median."
-            )
+
+    extras = draw_series(ax, req, facts, show=positive if log else finite, say=say, describe=peak)
     _y_axis(ax, scale, log, plotted)
-    if any(not math.isfinite(v) for v in plotted):
-        # An overflowed layer has no finite statistic: say so rather than draw a misleading 0.
-        extras.append(Line2D([], [], linestyle="none", label="gaps: not finite"))
-        facts.add("Gaps in a line are layers whose value is not finite.")
-    depth = max(len(sim.layers) for sim in req.sims)
-    ax.set_xlim(0.5, depth + 0.5)
-    ax.set_xlabel("layer (1 = nearest the input)")
-    if depth <= _EVERY_LAYER:
-        # Questions ask for "layer 7": a tick on every layer saves the reader counting points.
-        ax.xaxis.set_major_locator(MultipleLocator(1))
-    else:
-        few_ticks(ax.xaxis, integer=True)
-    ax.set_ylabel(axis_label)
-    legend_above(ax, ax.get_legend_handles_labels()[0] + _unique(extras))
+    # An overflowed layer has no finite statistic: say so rather than draw a misleading 0.
+    gaps = any(not math.isfinite(v) for v in plotted)
+    finish(ax, req, facts, extras, y_label=axis_label, gaps="not finite" if gaps else None)
     return Description(title=_TITLES[metric], alt=facts.text())
-
-
-def _series(sim: SimResult, metric: str, band: bool) -> list[float]:
-    """Every value the figure plots for one result (its line, and its band when drawn)."""
-    values = sim.metric(metric)
-    if band and sim.band is not None:
-        values += sim.band[metric].p10 + sim.band[metric].p90
-    return values
-
-
-def _finite(values: list[float]) -> list[float]:
-    """Values for a linear axis: non-finite entries become NaN (gaps)."""
-    return [v if math.isfinite(v) else math.nan for v in values]
 
 
 def _y_axis(ax: Axes, scale: Scale, log: bool, plotted: list[float]) -> None:
@@ -143,14 +88,6 @@ def _y_axis(ax: Axes, scale: Scale, log: bool, plotted: list[float]) -> None:
     if scale == "signed":
         ax.axhline(0.0, color=NEUTRAL, linewidth=0.8)
     else:
-        finite = [v for v in plotted if math.isfinite(v)]
-        ax.set_ylim(bottom=0.0, top=1.05 * max(finite) if finite and max(finite) > 0 else 1.0)
+        drawn = [v for v in plotted if math.isfinite(v)]
+        ax.set_ylim(bottom=0.0, top=1.05 * max(drawn) if drawn and max(drawn) > 0 else 1.0)
     few_ticks(ax.yaxis)
-
-
-def _unique(handles: list[Artist]) -> list[Artist]:
-    """Legend entries with distinct labels (one band entry however many series)."""
-    seen: dict[str, Artist] = {}
-    for h in handles:
-        seen.setdefault(str(h.get_label()), h)
-    return list(seen.values())

@@ -23,9 +23,12 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from cycler import cycler
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 from matplotlib.typing import RcKeyType
 
@@ -90,15 +93,17 @@ def legend_above(ax: Axes, handles: list[Any] | None = None, max_cols: int = 3) 
 
     Curves fill different corners in different figures (a tanh and its derivative, a loss that
     ends where the run diverged, the newest day of a learner's history), so no corner inside the
-    axes is safe; the figure's top margin is widened to make room for the legend's rows.
+    axes is safe; the figure's top margin is widened to make room for the legend's rows, and
+    there are as many columns as fit the width (at most ``max_cols``).
     """
     handles = handles if handles is not None else ax.get_legend_handles_labels()[0]
     if not handles:
         return
-    cols = min(len(handles), max_cols)
-    rows = math.ceil(len(handles) / cols)
-    fig = ax.get_figure()
+    fig = ax.get_figure(root=True)
     assert fig is not None
+    room = fig.get_figwidth() * 72 * (1 - ax.get_position().x0)  # points right of the axes' edge
+    cols = legend_columns([str(h.get_label()) for h in handles], max_cols, room)
+    rows = math.ceil(len(handles) / cols)
     fig.subplots_adjust(top=0.95 - 0.065 * rows)
     ax.legend(
         handles=handles,
@@ -111,6 +116,26 @@ def legend_above(ax: Axes, handles: list[Any] | None = None, max_cols: int = 3) 
         handlelength=1.8,
         columnspacing=1.2,
     )
+
+
+def legend_columns(labels: list[str], max_cols: int, room: float) -> int:
+    """The most columns (at most ``max_cols``) whose labels fit ``room`` points of width.
+
+    Measured with the legend's font, laid out as matplotlib does: columns filled in order, the
+    first ones one entry longer, each as wide as its widest label plus the handle.
+    """
+    em = FontProperties(size=rcParams["legend.fontsize"]).get_size_in_points()
+    font = FontProperties(size=em)
+    widths = [text_to_path.get_text_width_height_descent(t, font, ismath=False)[0] for t in labels]
+    handle, spacing = 3.0 * em, 1.2 * em  # handle, its padding and the border; between columns
+    for cols in range(min(max_cols, len(labels)), 1, -1):
+        rows, longer = divmod(len(labels), cols)
+        sizes = [rows + 1] * longer + [rows] * (cols - longer)
+        starts = [sum(sizes[:i]) for i in range(cols)]
+        columns = [max(widths[a : a + n]) + handle for a, n in zip(starts, sizes, strict=True)]
+        if sum(columns) + spacing * (cols - 1) <= 0.97 * room:
+            return cols
+    return 1
 
 
 def decade_label(value: float, _pos: object = None) -> str:

@@ -15,6 +15,7 @@ from quizsvc.plots.style import (
     NEUTRAL,
     SEQUENTIAL,
     few_ticks,
+    legend_above,
     log_y,
     number,
     positive,
@@ -49,7 +50,7 @@ def draw(fig: Figure, req: Request) -> Description:
     ax.set_xlabel("optimiser step")
     few_ticks(ax.xaxis, integer=True)
     ax.set_ylabel("‖ΔW‖ / ‖W‖ per step (ratio)")
-    ax.legend(loc="lower left", ncols=2)
+    legend_above(ax, max_cols=6)  # short labels: "layer 3"
     facts = Facts(req.hide)
     facts.add(
         f"Line chart, log scale: update-to-data ratio of {len(shown)} of {depth} layers "

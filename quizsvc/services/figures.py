@@ -14,17 +14,12 @@ one document would otherwise share ids such as their clip paths and glyphs.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-import tempfile
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
+from cachetools import LRUCache
 from flask import Flask, current_app
 from markupsafe import escape
 
@@ -32,14 +27,12 @@ from quizsvc.content import Lesson
 from quizsvc.plots import FIGURE_STYLE_VERSION
 from quizsvc.progress.models import AttemptQuestion
 from quizsvc.quiz import Variant, render_live_figure, render_variant_figure
-from quizsvc.settings import DEFAULT_FIGURE_CACHE_MAX_MB, Settings
+from quizsvc.services.figure_store import DiskFigureStore, Figure, FigureStore
+from quizsvc.settings import Settings
 from quizsvc.sim import ENGINE_VERSION
 
 EXTENSION_KEY = "quizsvc.figures"
 MEMORY_CAPACITY = 256
-# Every attempt draws figures no one else will see, so the disk cache is bounded: after every
-# PRUNE_EVERY writes, the least recently used files go until it is back under 80 % of its size.
-PRUNE_EVERY = 200
 
 
 class Rendered(Protocol):
@@ -47,12 +40,6 @@ class Rendered(Protocol):
 
     data: bytes | str
     mime: str
-    alt: str
-
-
-@dataclass(frozen=True)
-class Figure:
-    svg: str  # an <svg> element, safe to place in a page
     alt: str
 
 
@@ -111,101 +98,41 @@ def prepare_svg(data: bytes | str, alt: str, prefix: str) -> str:
 
 
 class FigureCache:
-    """Two levels: a small in-process LRU in front of one JSON file per figure."""
+    """Two levels: a small in-process LRU (cachetools) in front of a `FigureStore`."""
 
-    def __init__(
-        self,
-        directory: Path,
-        capacity: int = MEMORY_CAPACITY,
-        max_bytes: int = DEFAULT_FIGURE_CACHE_MAX_MB * 2**20,
-    ) -> None:
-        self.directory = directory
-        self.capacity = capacity
-        self.max_bytes = max_bytes
-        self._memory: OrderedDict[str, Figure] = OrderedDict()
+    def __init__(self, store: FigureStore, capacity: int = MEMORY_CAPACITY) -> None:
+        self.store = store
+        self._memory: LRUCache[str, Figure] = LRUCache(capacity)
         self._lock = threading.Lock()
-        self._writes = 0
 
     def get(self, key: str, render: Callable[[], Rendered]) -> Figure:
-        figure = self._from_memory(key) or self._from_disk(key)
-        if figure is None:
-            rendered = render()
-            figure = Figure(
-                svg=prepare_svg(rendered.data, rendered.alt, id_prefix(rendered.data)),
-                alt=rendered.alt,
-            )
-            self._to_disk(key, figure)
-        self._to_memory(key, figure)
-        return figure
-
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
-
-    def _from_memory(self, key: str) -> Figure | None:
         with self._lock:
             figure = self._memory.get(key)
-            if figure is not None:
-                self._memory.move_to_end(key)
-            return figure
+        if figure is None:
+            figure = self.store.load(key)
+            if figure is None:
+                rendered = render()
+                figure = Figure(
+                    svg=prepare_svg(rendered.data, rendered.alt, id_prefix(rendered.data)),
+                    alt=rendered.alt,
+                )
+                self.store.save(key, figure)
+            with self._lock:
+                self._memory[key] = figure
+        return figure
 
-    def _to_memory(self, key: str, figure: Figure) -> None:
-        with self._lock:
-            self._memory[key] = figure
-            self._memory.move_to_end(key)
-            while len(self._memory) > self.capacity:
-                self._memory.popitem(last=False)
 
-    def _from_disk(self, key: str) -> Figure | None:
-        path = self._path(key)
-        try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
-            os.utime(path)  # recently used: pruned last
-            return Figure(svg=payload["svg"], alt=payload["alt"])
-        except (OSError, ValueError, KeyError):
-            return None  # missing or half-written by a crashed worker: render again
-
-    def _to_disk(self, key: str, figure: Figure) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so another worker never reads a partial file.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"svg": figure.svg, "alt": figure.alt}, handle)
-        os.replace(tmp, path)
-        with self._lock:
-            self._writes += 1
-            due = self._writes % PRUNE_EVERY == 0
-        if due:
-            self.prune()
-
-    def prune(self) -> None:
-        """Delete least recently used files until the cache is under 80 % of `max_bytes`."""
-        entries = []
-        for path in self.directory.glob("*/*.json"):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue  # removed by another worker meanwhile
-            entries.append((stat.st_mtime, stat.st_size, path))
-        total = sum(size for _, size, _ in entries)
-        if total <= self.max_bytes:
-            return
-        for _, size, path in sorted(entries):
-            path.unlink(missing_ok=True)
-            total -= size
-            if total <= self.max_bytes * 0.8:
-                break
+def open_figure_store(settings: Settings) -> FigureStore:
+    """The app's store: this host's disk (FIGURE_CACHE_DIR, bounded by FIGURE_CACHE_MAX_MB)."""
+    return DiskFigureStore(settings.figure_cache_dir, max_bytes=settings.figure_cache_max_bytes)
 
 
 def get_figure_cache(app: Flask | None = None) -> FigureCache:
     app = app or current_app
     cache: FigureCache | None = app.extensions.get(EXTENSION_KEY)
     if cache is None:
-        settings = Settings.of(app)
-        cache = app.extensions.setdefault(
-            EXTENSION_KEY,
-            FigureCache(settings.figure_cache_dir, max_bytes=settings.figure_cache_max_bytes),
-        )
+        store = open_figure_store(Settings.of(app))
+        cache = app.extensions.setdefault(EXTENSION_KEY, FigureCache(store))
     return cache
 
 

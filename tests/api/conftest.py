@@ -1,25 +1,14 @@
-"""API tests: the web tests' set-up, plus a registered learner with a personal token."""
+"""API tests: a registered learner with a personal token."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from quizsvc.services import accounts, tokens
-from tests.web.helpers import PASSWORD, TEST_HASH_METHOD, configure
-
-
-@pytest.fixture(scope="session")
-def figure_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("figures")
-
-
-@pytest.fixture
-def app(app: Flask, figure_cache: Path) -> Flask:
-    return configure(app, figure_cache)
+from tests.support.site import TEST_HASH_METHOD
+from tests.web.helpers import PASSWORD
 
 
 def make_token(app: Flask, email: str) -> str:

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.support.database import MigratedDatabase, make_app
-from tests.web.helpers import configure
+from tests.support.site import configure
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, expect
 from quizsvc.progress.models import Role
 from quizsvc.services import accounts
 from tests.browser.conftest import LiveServer, visiting
-from tests.web.helpers import PASSWORD, TEST_HASH_METHOD
+from tests.support.site import TEST_HASH_METHOD
+from tests.web.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

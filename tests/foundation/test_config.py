@@ -44,6 +44,23 @@ def test_production_refuses_the_development_secret_key() -> None:
         create_app({"ENV": "production", "SECRET_KEY": DEV_SECRET_KEY})
 
 
+@pytest.mark.parametrize("key", ["", "0123456789abcde"])  # none, and 15 characters
+def test_production_refuses_a_missing_or_short_secret_key(key: str) -> None:
+    with pytest.raises(ConfigError, match="QUIZSVC_SECRET_KEY"):
+        create_app({"ENV": "production", "SECRET_KEY": key})
+
+
+def test_production_refuses_a_short_secret_key_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("QUIZSVC_ENV", "production")
+    monkeypatch.setenv("QUIZSVC_SECRET_KEY", "short")
+    with pytest.raises(ConfigError, match="QUIZSVC_SECRET_KEY"):
+        create_app({"TESTING": True})
+    monkeypatch.setenv("QUIZSVC_SECRET_KEY", "0123456789abcdef" * 4)
+    assert create_app({"TESTING": True}).config["ENV"] == "production"
+
+
 def test_production_accepts_a_real_secret_key() -> None:
     app = create_app({"ENV": "production", "SECRET_KEY": "x" * 64})
     assert app.config["ENV"] == "production"

@@ -1,4 +1,4 @@
-"""Instructor tests use the web fixture lessons, an instructor account and small reports."""
+"""Instructor tests use an instructor account and small reports."""
 
 from __future__ import annotations
 
@@ -11,20 +11,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.instructor.helpers import INSTRUCTOR, make_user
-from tests.web.helpers import configure, login
+from tests.web.helpers import login
 
 # Tests that wait for a report use few seeds; one test checks the default hundred.
 REPORT_SEEDS = 6
 
 
-@pytest.fixture(scope="session")
-def figure_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("figures")
-
-
 @pytest.fixture
-def app(app: Flask, figure_cache: Path, tmp_path: Path) -> Flask:
-    configure(app, figure_cache)
+def app(app: Flask, tmp_path: Path) -> Flask:
     app.config.update(
         TEMPLATE_REPORT_DIR=str(tmp_path / "reports"), TEMPLATE_REPORT_SEEDS=REPORT_SEEDS
     )

@@ -6,7 +6,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.instructor.helpers import STUDENT, make_user, page
+from tests.instructor.helpers import STUDENT, make_user
+from tests.support.site import page
 from tests.web.helpers import login
 
 PAGES = [

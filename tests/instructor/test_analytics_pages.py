@@ -14,8 +14,9 @@ from quizsvc.content import load_catalog
 from quizsvc.progress.models import AttemptKind
 from quizsvc.quiz import generate
 from quizsvc.services.analytics import _cell
-from tests.instructor.helpers import INSTRUCTOR, page, text
+from tests.instructor.helpers import INSTRUCTOR, text
 from tests.instructor.seed import Pick, add_attempt
+from tests.support.site import page
 from tests.web.helpers import FIXTURE_CONTENT
 
 Variants = dict[str, dict[str, Any]]

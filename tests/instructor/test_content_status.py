@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quizsvc.cli.content import content_group
-from tests.instructor.helpers import page, text
+from tests.instructor.helpers import text
+from tests.support.site import page
 from tests.web.helpers import FIXTURE_CONTENT
 
 

@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 
 from quizsvc.cli.serve import serve_command
 from quizsvc.services.live_catalog import reload_enabled
-from tests.instructor.helpers import INSTRUCTOR, STUDENT, make_user, page, text
+from tests.instructor.helpers import INSTRUCTOR, STUDENT, make_user, text
+from tests.support.site import page
 from tests.web.helpers import FIXTURE_CONTENT, login
 
 LESSON_FILE = "02-facts.md"

@@ -16,7 +16,8 @@ from quizsvc.content import load_catalog
 from quizsvc.quiz import generate
 from quizsvc.services.template_report import Pending, Report, ReportJobs, report_jobs
 from tests.instructor.conftest import REPORT_SEEDS
-from tests.instructor.helpers import page, text
+from tests.instructor.helpers import text
+from tests.support.site import page
 from tests.web.helpers import FIXTURE_CONTENT
 
 

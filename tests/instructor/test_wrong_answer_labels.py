@@ -16,9 +16,10 @@ from quizsvc.analytics.labels import ChoiceMatcher, Labeler, display_html, reada
 from quizsvc.content import load_catalog
 from quizsvc.quiz import generate
 from quizsvc.quiz.generate import build
-from tests.instructor.helpers import make_user, page, text
+from tests.instructor.helpers import make_user, text
 from tests.instructor.seed import Pick, add_attempt
 from tests.support.database import CONTENT_DIR
+from tests.support.site import page
 from tests.web.helpers import FIXTURE_CONTENT
 
 SQUARE = '<math display="inline"><mrow><msup><mi>η</mi><mn>2</mn></msup></mrow></math>'

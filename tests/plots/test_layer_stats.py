@@ -10,13 +10,11 @@ from typing import Any
 import pytest
 from matplotlib.figure import Figure
 
-from quizsvc.plots import FIGURE_KINDS, FigureError, Rendered, check_figure, render
+from quizsvc.plots import FIGURE_KINDS, FigureError, check_figure, render
 from quizsvc.plots.layer_stats import METRICS
 from quizsvc.plots.style import number, percent
 from quizsvc.sim import LAYER_METRICS, SimConfig, SimResult, simulate
-from tests.plots.test_render import _drawn, legends_clear_of_axes
-
-SVG = "{http://www.w3.org/2000/svg}"
+from tests.support.figures import SVG, drawn, legends_clear_of_axes, svg_texts
 
 
 @cache
@@ -33,13 +31,6 @@ def relu_bands() -> SimResult:
 def tanh_wide() -> SimResult:
     """A tanh network whose large weights saturate it."""
     return sim(activation="tanh", init="normal", init_std=0.5)
-
-
-def _texts(figure: Rendered) -> str:
-    root = ET.fromstring(figure.data)
-    return " ".join(
-        t.text or "" for t in root.iter() if t.tag in (f"{SVG}text", f"{SVG}title", f"{SVG}desc")
-    )
 
 
 def test_the_metrics_are_per_layer_metrics_and_the_default_is_activation_std() -> None:
@@ -71,7 +62,7 @@ def test_every_metric_renders_labelled_deterministic_svg_and_png(metric: str) ->
     assert desc.tag == f"{SVG}desc" and desc.text == first.alt
     sizes = [float(s) for s in re.findall(rb"font-size: ([0-9.]+)px", first.data)]
     assert sizes and min(sizes) >= 9
-    texts = _texts(first)
+    texts = svg_texts(first)
     assert "layer (1 = nearest the input)" in texts
     assert METRICS[metric][0] in texts  # the y axis says what it measures
     assert "10-90 % over 3 seeds" in texts  # the band's legend entry
@@ -86,14 +77,14 @@ def test_the_default_metric_and_the_band_option() -> None:
         "layer_stats", [result], metric="activation_std"
     )
     plain = render("layer_stats", [result], band=False)
-    assert "10-90 %" not in _texts(plain) and "percentile" not in plain.alt
+    assert "10-90 %" not in svg_texts(plain) and "percentile" not in plain.alt
 
 
 def test_the_scale_follows_the_metric(monkeypatch: pytest.MonkeyPatch) -> None:
     import quizsvc.plots.drawing as plots
 
     def axes(metric: str, result: SimResult) -> Any:
-        fig: Figure = _drawn(
+        fig: Figure = drawn(
             monkeypatch, plots, lambda: render("layer_stats", [result], metric=metric)
         )
         return fig.axes[0]
@@ -126,15 +117,15 @@ def test_hide_keeps_the_per_layer_numbers_out_of_alt_title_desc_and_labels() -> 
     for value in dead:
         assert percent(value) not in hidden.alt
     assert not re.search(r"\d+ %", hidden.alt.replace("10-90 %", ""))
-    assert "at layer" not in _texts(hidden)
+    assert "at layer" not in svg_texts(hidden)
     saturation = tanh_wide().metric("saturation")
     hidden = render("layer_stats", [tanh_wide()], metric="saturation", hide="saturation")
     for value in saturation:
         assert percent(value) not in hidden.alt
     std = tanh_wide().metric("activation_std")
     hidden = render("layer_stats", [tanh_wide()], hide=["activation_std", "activation"])
-    assert all(number(v) not in _texts(hidden) for v in (std[0], std[-1]))
-    assert "tanh" not in _texts(hidden)
+    assert all(number(v) not in svg_texts(hidden) for v in (std[0], std[-1]))
+    assert "tanh" not in svg_texts(hidden)
 
 
 def test_overflowed_layers_are_gaps_and_said_so() -> None:
@@ -148,7 +139,7 @@ def test_the_legend_sits_above_the_plot(monkeypatch: pytest.MonkeyPatch) -> None
 
     results = [relu_bands(), tanh_wide(), sim(activation="sigmoid")]
     for metric in METRICS:
-        fig = _drawn(monkeypatch, plots, lambda m=metric: render("layer_stats", results, metric=m))
+        fig = drawn(monkeypatch, plots, lambda m=metric: render("layer_stats", results, metric=m))
         assert legends_clear_of_axes(fig) == []
         assert not [t.get_text() for t in fig.axes[0].texts]
 

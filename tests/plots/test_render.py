@@ -8,15 +8,12 @@ from functools import cache
 from typing import Any
 
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from quizsvc.plots import FIGURE_KINDS, FigureError, Rendered, check_figure, render
+from quizsvc.plots import FIGURE_KINDS, FigureError, check_figure, render
 from quizsvc.plots.style import number
 from quizsvc.plots.text import config_labels
 from quizsvc.sim import SimConfig, SimResult, simulate
-
-SVG = "{http://www.w3.org/2000/svg}"
+from tests.support.figures import SVG, drawn, legends_clear_of_axes, svg_texts
 
 
 @cache
@@ -53,6 +50,11 @@ def cases() -> dict[str, tuple[str, list[SimResult], dict[str, Any]]]:
                 "training": ("training", [trained()], {}),
                 "activation_fn": ("activation_fn", [], {"activation": "gelu"}),
                 "update_ratio": ("update_ratio", [trained()], {}),
+                "layer_stats": (
+                    "layer_stats",
+                    [sim(activation="tanh", seeds=3), sim(activation="relu")],
+                    {},
+                ),
             }
         )
     return CASES
@@ -90,35 +92,28 @@ def test_output_does_not_depend_on_the_callers_matplotlib_settings() -> None:
         assert render(kind, sims, **options) == plain
 
 
-def _texts(figure: Rendered) -> str:
-    root = ET.fromstring(figure.data)
-    return " ".join(
-        t.text or "" for t in root.iter() if t.tag in (f"{SVG}text", f"{SVG}title", f"{SVG}desc")
-    )
-
-
 def test_hide_keeps_the_answer_out_of_alt_text_title_desc_and_labels() -> None:
     result = sim(activation="sigmoid")
     value = number(result.layers[0].weight_grad_norm)
     shown = render("grad_norms", [result])
     assert value in shown.alt and "sigmoid" in shown.alt
     hidden = render("grad_norms", [result], hide={"weight_grad_norm", "activation"})
-    assert value not in hidden.alt and value not in _texts(hidden)
-    assert "sigmoid" not in hidden.alt and "sigmoid" not in _texts(hidden)
+    assert value not in hidden.alt and value not in svg_texts(hidden)
+    assert "sigmoid" not in hidden.alt and "sigmoid" not in svg_texts(hidden)
     assert "times the top layer" not in hidden.alt
 
 
 def test_hide_removes_on_figure_annotations() -> None:
     result = sim(activation="tanh", init="normal", init_std=1.0)
     percent = f"{100 * result.layers[0].saturation:.0f} %"
-    assert percent in _texts(render("activations", [result]))
+    assert percent in svg_texts(render("activations", [result]))
     hidden = render("activations", [result], hide={"saturation"})
     assert render("activations", [result], hide="saturation") == hidden  # one name, not letters
-    assert percent not in hidden.alt and "saturated" not in _texts(hidden)
+    assert percent not in hidden.alt and "saturated" not in svg_texts(hidden)
     fn = render("activation_fn", [], activation="tanh", hide={"activation"})
-    assert "tanh" not in fn.alt and "tanh" not in _texts(fn)
+    assert "tanh" not in fn.alt and "tanh" not in svg_texts(fn)
     run = trained()
-    text = _texts(render("training", [run], hide={"clip_norm", "loss"}))
+    text = svg_texts(render("training", [run], hide={"clip_norm", "loss"}))
     assert "0.5" not in text.replace(number(run.steps[0].total_grad_norm), "")
 
 
@@ -126,10 +121,10 @@ def test_non_finite_runs_are_drawn_and_marked() -> None:
     blown = sim(steps=50, lr=10.0, init="kaiming_normal")
     assert blown.diverged_at is not None
     figure = render("training", [blown])
-    assert f"non-finite at step {blown.diverged_at}" in _texts(figure)
+    assert f"non-finite at step {blown.diverged_at}" in svg_texts(figure)
     assert "non-finite" in figure.alt
     hidden = render("training", [blown], hide={"diverged_at"})
-    assert f"step {blown.diverged_at}" not in _texts(hidden)
+    assert f"step {blown.diverged_at}" not in svg_texts(hidden)
     overflow = sim(depth=40, activation="relu", init="normal", init_std=2.5)
     render("grad_norms", [overflow])
     render("activations", [overflow])
@@ -203,49 +198,28 @@ def test_automatic_labels_name_what_differs_and_respect_hide() -> None:
     ]
 
 
-def _drawn(monkeypatch: pytest.MonkeyPatch, module: Any, call: Any) -> Figure:
-    """The matplotlib figure `call` draws (caught where it is saved)."""
-    figures: list[Figure] = []
-    real = module.save
-
-    def keep(fig: Figure, *args: Any) -> bytes:
-        figures.append(fig)
-        return real(fig, *args)
-
-    monkeypatch.setattr(module, "save", keep)
-    call()
-    return figures[0]
-
-
-def legends_clear_of_axes(fig: Figure) -> list[str]:
-    """Legends drawn over a panel's data area (each legend should sit in a margin)."""
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    problems = []
-    for ax in fig.axes:
-        legend = ax.get_legend()
-        if legend is None:
-            continue
-        box = legend.get_window_extent(renderer)
-        for other in fig.axes:
-            if box.overlaps(other.get_window_extent(renderer)):
-                problems.append(", ".join(t.get_text() for t in legend.get_texts()))
-    return problems
-
-
 def test_legends_and_marks_never_cover_the_curves(monkeypatch: pytest.MonkeyPatch) -> None:
     import quizsvc.plots.drawing as plots
 
     blown = sim(steps=50, lr=10.0, init="kaiming_normal")
-    calls = [
-        lambda: render("activation_fn", [], activation="tanh"),  # derivative peaks top left
-        lambda: render("activation_fn", [], activation="sigmoid"),
-        lambda: render("training", [trained()]),  # clipping: three entries
-        lambda: render("training", [blown]),  # the loss rises into the top right corner
+    underflow = sim(depth=40, activation="sigmoid", init="normal", init_std=0.01)
+    requests = [
+        ("activation_fn", [], {"activation": "tanh"}),  # derivative peaks top left
+        ("activation_fn", [], {"activation": "sigmoid"}),
+        ("training", [trained()], {}),  # clipping: three entries
+        ("training", [blown], {}),  # the loss rises into the top right corner
+        ("grad_norms", [underflow, sim(activation="relu", seeds=3)], {}),  # a gaps entry
+        ("update_ratio", [trained()], {"max_layers": 12}),  # thirteen entries
+        ("layer_stats", [*cases()["grad_norms"][1], sim(activation="sigmoid")], {}),  # long labels
+        *cases().values(),
     ]
-    for call in calls:
-        fig = _drawn(monkeypatch, plots, call)
-        assert legends_clear_of_axes(fig) == []
-        assert not [t.get_text() for ax in fig.axes for t in ax.texts]  # no text in a panel
-    fig = _drawn(monkeypatch, plots, lambda: render("training", [blown]))
+    # Every kind is drawn: a new kind joins `cases`, and so this rule.
+    assert {kind for kind, _, _ in requests} == set(FIGURE_KINDS)
+    for kind, sims, options in requests:
+        fig = drawn(monkeypatch, plots, lambda: render(kind, sims, **options))  # noqa: B023
+        assert legends_clear_of_axes(fig) == [], kind
+        if kind != "activations":  # its per-layer shares of saturated units sit in the panel
+            assert not [t.get_text() for ax in fig.axes for t in ax.texts], kind
+    fig = drawn(monkeypatch, plots, lambda: render("training", [blown]))
     labels = fig.axes[0].get_legend_handles_labels()[1]
     assert labels == ["gradient norm", f"non-finite at step {blown.diverged_at}"]

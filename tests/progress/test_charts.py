@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from quizsvc.progress import charts
 from quizsvc.progress.queries import DayActivity
+from tests.support.figures import drawn, legends_clear_of_axes
 
 START = date(2026, 3, 2)
 
@@ -50,19 +49,6 @@ def test_the_mastery_figure_shows_the_answers_and_the_fading() -> None:
     assert "mastered ≥ 85%" in figure.data.decode()
 
 
-def _drawn(monkeypatch: pytest.MonkeyPatch, call: Any) -> Figure:
-    figures: list[Figure] = []
-    real = charts.save
-
-    def keep(fig: Figure, *args: Any) -> bytes:
-        figures.append(fig)
-        return real(fig, *args)
-
-    monkeypatch.setattr(charts, "save", keep)
-    call()
-    return figures[0]
-
-
 def test_the_legend_leaves_the_newest_answers_visible(monkeypatch: pytest.MonkeyPatch) -> None:
     """The newest day is always at the right end, where a legend inside the panel hid it."""
     at = datetime(2026, 11, 20, 10, tzinfo=UTC)
@@ -71,19 +57,15 @@ def test_the_legend_leaves_the_newest_answers_visible(monkeypatch: pytest.Monkey
         lambda: charts.accuracy_figure([DayActivity(date(2026, 11, 29), 10, 2.3, 2)]),
         lambda: charts.mastery_figure("Read norms", points, []),
     ):
-        fig = _drawn(monkeypatch, call)
-        renderer = FigureCanvasAgg(fig).get_renderer()
-        legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
-        assert legends
-        for legend in legends:
-            box = legend.get_window_extent(renderer)
-            assert not any(box.overlaps(ax.get_window_extent(renderer)) for ax in fig.axes)
+        fig = drawn(monkeypatch, charts, call)
+        assert [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+        assert legends_clear_of_axes(fig) == []
 
 
 def test_date_ticks_name_their_month(monkeypatch: pytest.MonkeyPatch) -> None:
     """A November history spanning into a December tick must not be labelled "2026-Dec"."""
     days = [DayActivity(date(2026, 11, 29), 10, 2.3, 2)]
-    fig = _drawn(monkeypatch, lambda: charts.accuracy_figure(days))
+    fig = drawn(monkeypatch, charts, lambda: charts.accuracy_figure(days))
     FigureCanvasAgg(fig).draw()
     axis = fig.axes[-1].xaxis
     labels = [t.get_text() for t in axis.get_ticklabels() if t.get_text()]

@@ -10,23 +10,17 @@ from flask.testing import FlaskClient
 from quizsvc.progress.models import Attempt, AttemptKind, Mode, Role
 from quizsvc.services import accounts
 from tests.progress.helpers import answer_all
+from tests.support.site import TEST_HASH_METHOD, page
 from tests.web.helpers import (
     LESSON,
     OTHER_LESSON,
     PASSWORD,
-    TEST_HASH_METHOD,
     attempt_row,
     login,
     signup,
     start,
     stored_questions,
 )
-
-
-def page(client: FlaskClient, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    return response.get_data(as_text=True)
 
 
 def test_progress_pages_ask_visitors_to_log_in(client: FlaskClient) -> None:

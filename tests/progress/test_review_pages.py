@@ -9,13 +9,8 @@ from flask.testing import FlaskClient
 
 from quizsvc.progress.models import AttemptKind
 from tests.progress.helpers import answer_all, cards, make_due, user_id
+from tests.support.site import page
 from tests.web.helpers import LESSON, OTHER_LESSON, attempt_row, signup, start, stored_questions
-
-
-def page(client: FlaskClient, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    return response.get_data(as_text=True)
 
 
 def start_review(client: FlaskClient, lesson_id: str | None = None) -> int:

@@ -12,15 +12,10 @@ from quizsvc.progress import guide_content
 from quizsvc.services import study_guides
 from quizsvc.web.study_guides import answer_key_html
 from tests.progress.helpers import answer_all, make_due, user_id
+from tests.support.site import page
 from tests.web.helpers import LESSON, OTHER_LESSON, signup, start
 
 SECTIONS = ("Objectives", "Key ideas", "Formulas", "Figures", "Practice questions", "Answers")
-
-
-def page(client: FlaskClient, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    return response.get_data(as_text=True)
 
 
 def headings(html: str, level: int = 2) -> list[str]:

@@ -130,19 +130,30 @@ def test_exam_answers_count_once_when_the_exam_is_finished(client: FlaskClient, 
 
 def test_recording_the_same_answer_twice_counts_it_once(client: FlaskClient, app: Flask) -> None:
     signup(client)
-    attempt_id = start(client, FACTS)
-    answer_all(client, app, attempt_id)
+    attempt_id = start(client, FACTS, mode="exam")  # counted only when the exam is finished
+    questions = stored_questions(app, attempt_id)
+    for question in questions:
+        assert answer(client, app, attempt_id, question.position).status_code == 302
     uid = user_id(app)
-    before = {k: (m.theta, m.evidence) for k, m in masteries(app, uid).items()}
-    with app.app_context():
-        session = get_session()
-        for question in stored_questions(app, attempt_id):
-            response = session.query(Response).filter_by(question_id=question.id).one()
-            answer_ = tracking.evidence(question, response, response.submitted_at)
-            tracking.record(session, uid, [answer_, answer_])
-        session.commit()
-    assert {k: (m.theta, m.evidence) for k, m in masteries(app, uid).items()} == before
-    assert len(logs(app, uid)) == 3
+    assert logs(app, uid) == [] and masteries(app, uid) == {}
+
+    def record(times: int) -> None:
+        with app.app_context():
+            session = get_session()
+            fresh = []
+            for question in questions:
+                response = session.query(Response).filter_by(question_id=question.id).one()
+                fresh.append(tracking.evidence(question, response, response.submitted_at))
+            tracking.record(session, uid, fresh * times)
+            session.commit()
+
+    record(2)  # each answer twice within one batch
+    once = {k: (m.theta, m.evidence) for k, m in masteries(app, uid).items()}
+    assert len(once) == 3 and {evidence for _, evidence in once.values()} == {1}
+    assert len(logs(app, uid)) == 3 and len(events(app, uid)) == 3
+    record(1)  # and again in a later batch
+    assert {k: (m.theta, m.evidence) for k, m in masteries(app, uid).items()} == once
+    assert len(logs(app, uid)) == 3 and len(events(app, uid)) == 3
 
 
 def test_rebuilding_from_the_logs_gives_the_live_state(client: FlaskClient, app: Flask) -> None:

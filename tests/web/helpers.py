@@ -19,22 +19,12 @@ from sqlalchemy import select
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, AttemptQuestion, Response
 from tests.support.database import make_app
+from tests.support.site import FIXTURE_CONTENT as FIXTURE_CONTENT  # where tests look for it
+from tests.support.site import configure
 
-FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "lessons"
 LESSON = "web-gradients"  # every question kind, tiny networks
 OTHER_LESSON = "web-facts"  # questions without simulations
 PASSWORD = "correct horse battery"
-# Fast hashing for tests only; production uses werkzeug's scrypt default (see quizsvc.settings).
-TEST_HASH_METHOD = "pbkdf2:sha256:1000"
-
-
-def configure(app: Flask, figure_cache: Path) -> Flask:
-    app.config.update(
-        CONTENT_DIR=str(FIXTURE_CONTENT),
-        PASSWORD_HASH_METHOD=TEST_HASH_METHOD,
-        FIGURE_CACHE_DIR=str(figure_cache),
-    )
-    return app
 
 
 @contextmanager

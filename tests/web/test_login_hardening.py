@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 
 from quizsvc.security import limiter
 from quizsvc.services import accounts
-from tests.web.helpers import LESSON, PASSWORD, TEST_HASH_METHOD, sibling_app, signup
+from tests.support.site import TEST_HASH_METHOD
+from tests.web.helpers import LESSON, PASSWORD, sibling_app, signup
 
 
 def csrf_token(client: FlaskClient, url: str) -> str:

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt
+from tests.support.site import page
 from tests.web.helpers import (
     LESSON,
     OTHER_LESSON,
@@ -24,12 +25,6 @@ from tests.web.helpers import (
     stored_questions,
     variant_of,
 )
-
-
-def page(client: FlaskClient, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.get_data(as_text=True)
 
 
 def test_practice_gives_feedback_after_each_answer(client: FlaskClient, app: Flask) -> None:

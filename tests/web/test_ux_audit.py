@@ -11,13 +11,8 @@ from flask.testing import FlaskClient
 
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt
+from tests.support.site import page
 from tests.web.helpers import answer, signup, start
-
-
-def page(client: FlaskClient, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    return response.get_data(as_text=True)
 
 
 def controls(html: str) -> list[str]:
