@@ -1,5 +1,6 @@
 """Wrong answers as labels an instructor recognises, so equal mistakes can be counted together.
 
+Each kind labels its own wrong answers (``QuestionKind.wrong_answers``) with the helpers here.
 Variants shuffle their choices and fill numbers into choice texts, so the choice a learner
 picked is traced back to the template's own choice (its source text, placeholders and all)
 by matching the rendered text against each choice text with its placeholders as wildcards.
@@ -17,7 +18,6 @@ learner-facing HTML of one answer (``display_html``), math rendered.
 from __future__ import annotations
 
 import html
-import math
 import re
 from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
@@ -27,10 +27,10 @@ from quizsvc.content.expr import Expr
 from quizsvc.content.markdown import render_markdown
 from quizsvc.content.model import QuestionTemplate
 from quizsvc.content.placeholders import PLACEHOLDER
-from quizsvc.quiz.tolerance import within
+from quizsvc.kinds import get as kind_of
+from quizsvc.kinds.base import Shown
 
 MAX_LABEL = 100
-MAX_POWER = 12
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _SLOT = "QZSLOTQZ"
@@ -155,80 +155,34 @@ class Labeler:
         """``template``: the current template when its content hash matches the variants';
         without it, labels fall back to the variants' own rendered texts."""
         self.template = template
-        if template is None or template.kind == "ordering":  # orderings: labelled by rank
-            texts: list[str] = []
-        else:
-            texts = [choice.text for choice in template.choices]
+        self.spec = template.spec if template is not None else None
+        texts = kind_of(template.kind).label_texts(template.spec) if template is not None else []
         self.matcher = ChoiceMatcher(texts)
 
     def wrong(self, variant: Mapping[str, Any], parsed: Any, feedback_html: str) -> tuple[str, ...]:
         """Labels of what was wrong in one graded response (``parsed`` as grading stored it)."""
         return tuple(label for label, _ in self.wrong_shown(variant, parsed, feedback_html))
 
-    def wrong_shown(
-        self, variant: Mapping[str, Any], parsed: Any, feedback_html: str
-    ) -> tuple[tuple[str, str], ...]:
+    def wrong_shown(self, variant: Mapping[str, Any], parsed: Any, feedback_html: str) -> Shown:
         """(label, the learner-facing HTML of that answer in this variant, or "") pairs."""
-        kind = variant["kind"]
-        if kind == "numeric":
-            return ((_numeric_label(variant["answer_key"], float(parsed), feedback_html), ""),)
-        choices = {c["id"]: c for c in variant["choices"]}
-        if kind == "plot_choice":
-            return ((_option_label(variant, choices[parsed], self.template), ""),)
-        if kind == "single":
-            return ((self.matcher.label(choices[parsed]["html"]), inline(choices[parsed]["html"])),)
-        if kind == "multiple":
-            correct = variant["answer_key"]["correct"]
-            return tuple(
-                (self.matcher.label(choices[c]["html"]), inline(choices[c]["html"]))
-                for c in parsed
-                if c not in correct
-            )
-        rank = {item: i + 1 for i, item in enumerate(variant["answer_key"]["order"])}
-        label = " › ".join(ordinal(rank[c]) for c in parsed) + " by key"
-        return ((label, " › ".join(inline(choices[c]["html"]) for c in parsed)),)
+        return kind_of(variant["kind"]).wrong_answers(variant, parsed, feedback_html, self)
 
+    # -- what a kind may use (``quizsvc.kinds.base.LabelTools``) --------------------------------
 
-def _numeric_label(key: Mapping[str, Any], x: float, feedback_html: str) -> str:
-    for misconception in key["misconceptions"]:
-        if feedback_html and feedback_html == misconception["feedback_html"]:
-            return short(f"misconception: {readable(feedback_html)}")
-    value, tolerance = key["value"], key["tolerance"]
-    if x != 0 and within(-x, value, tolerance):
-        return "wrong sign"
-    if x != 0 and value != 0 and (x > 0) == (value > 0):
-        power = round(math.log10(abs(x / value)))
-        if 0 < abs(power) <= MAX_POWER and within(x / 10.0**power, value, tolerance):
-            return f"off by a factor of 10^{power}"
-    return "not within tolerance (no known slip)"
+    def label(self, fragment: str) -> str:
+        return self.matcher.label(fragment)
 
+    inline = staticmethod(inline)
+    readable = staticmethod(readable)
+    short = staticmethod(short)
+    ordinal = staticmethod(ordinal)
 
-def _option_label(
-    variant: Mapping[str, Any], choice: Mapping[str, Any], template: QuestionTemplate | None
-) -> str:
-    """The plot_choice option whose literal simulation settings the chosen figure shows."""
-    figure = variant["figures"][choice["figure"]]
-    if template is not None:
-        matches = [
-            (i, option)
-            for i, option in enumerate(template.options)
-            if option.figure.kind == figure["kind"]
-            and _same_literals(template, option.figure.sims, figure["sims"])
-        ]
-        if len(matches) == 1:
-            i, option = matches[0]
-            return short(f"option {i + 1}: {option.figure.kind} of {', '.join(option.figure.sims)}")
-    feedback = variant["answer_key"]["feedback"].get(choice["id"], "")
-    return short(readable(feedback) or readable(choice["html"]))
-
-
-def _same_literals(
-    template: QuestionTemplate, names: Sequence[str], configs: Sequence[Mapping[str, Any]]
-) -> bool:
-    if len(names) != len(configs):
-        return False
-    for name, config in zip(names, configs, strict=True):
-        fields = template.sims[name].fields
-        if any(config.get(k) != v for k, v in fields.items() if not isinstance(v, Expr | list)):
+    def same_literals(self, sims: Sequence[str], configs: Sequence[Mapping[str, Any]]) -> bool:
+        """Whether ``configs`` show the literal (not computed) settings of ``sims``."""
+        if self.template is None or len(sims) != len(configs):
             return False
-    return True
+        for name, config in zip(sims, configs, strict=True):
+            fields = self.template.sims[name].fields
+            if any(config.get(k) != v for k, v in fields.items() if not isinstance(v, Expr | list)):
+                return False
+        return True

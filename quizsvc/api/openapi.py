@@ -7,7 +7,11 @@ document cannot drift from what the API does.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
+
+from quizsvc import kinds
 
 API_VERSION = "1.0.0"
 
@@ -18,6 +22,11 @@ def _ref(name: str) -> dict[str, str]:
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"oneOf": [schema, {"type": "null"}]}
+
+
+def _distinct(schemas: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each schema once (kinds share response shapes); ``oneOf`` needs them disjoint."""
+    return list({json.dumps(schema, sort_keys=True): schema for schema in schemas}.values())
 
 
 def _object(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -37,10 +46,7 @@ SCORE: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": 1}
 TIME: dict[str, Any] = {"type": "string", "format": "date-time"}
 URL: dict[str, Any] = {"type": "string", "format": "uri"}
 MODE: dict[str, Any] = {"type": "string", "enum": ["practice", "exam"]}
-KIND: dict[str, Any] = {
-    "type": "string",
-    "enum": ["numeric", "single", "multiple", "ordering", "plot_choice"],
-}
+KIND: dict[str, Any] = {"type": "string", "enum": list(kinds.names())}
 
 SCHEMAS: dict[str, Any] = {
     "Error": _object({"error": _object({"code": INTEGER, "name": STRING, "message": STRING})}),
@@ -151,11 +157,8 @@ SCHEMAS: dict[str, Any] = {
         optional=("figure",),
     ),
     "Response": {
-        "description": (
-            "numeric: the text typed (e.g. '1e-3'); single and plot_choice: a choice id; "
-            "multiple: a list of choice ids; ordering: every item id, first to last."
-        ),
-        "oneOf": [STRING, {"type": "array", "items": STRING}],
+        "description": "; ".join(kind.response_doc for kind in kinds.REGISTRY.values()) + ".",
+        "oneOf": _distinct(kind.response_schema for kind in kinds.REGISTRY.values()),
     },
     "Result": _object({"score": SCORE, "correct": BOOLEAN, "feedback_html": HTML}),
     "Answer": _object(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizsvc import kinds
 from quizsvc.content.expr import ExprError
 from quizsvc.content.model import FigureSpec, LiveFigure, QuestionTemplate
 from quizsvc.content.problems import Loc, Reporter, unknown_message
@@ -162,7 +163,7 @@ def check_question_figures(
     template: QuestionTemplate, params: dict[str, object], rep: Reporter
 ) -> None:
     """Ask the plots package whether each figure can be drawn, at a sample draw."""
-    specs = [*template.figures, *(option.figure for option in template.options)]
+    specs = [*template.figures, *kinds.get(template.kind).figures(template.spec)]
     for spec in specs:
         try:
             configs = [

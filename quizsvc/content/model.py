@@ -11,15 +11,12 @@ import math
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from quizsvc.content.expr import Expr
+from quizsvc.kinds.tolerance import TOLERANCES
 
-Kind = Literal["numeric", "single", "multiple", "ordering", "plot_choice"]
-KINDS: tuple[str, ...] = ("numeric", "single", "multiple", "ordering", "plot_choice")
-TOLERANCE_KINDS: tuple[str, ...] = ("relative", "absolute", "sigfigs", "log10")
-DEFAULT_TOLERANCE: dict[str, float] = {"relative": 0.05}
-DEFAULT_CHOICE_TOLERANCE: dict[str, float] = {"relative": 0.02}
+TOLERANCE_KINDS = TOLERANCES
 
 # A template value: a literal from the YAML or an expression (a string starting with "=").
 Value = Any
@@ -83,49 +80,12 @@ class FigureSpec:
 
 
 @dataclass(frozen=True)
-class ChoiceSpec:
-    text: str
-    correct: Value = False
-    feedback: str = ""
-    value: Value = None
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class ItemSpec:
-    label: str
-    key: Value
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class OptionSpec:
-    """A plot_choice option: a figure plus whether it is the one that matches."""
-
-    figure: FigureSpec
-    correct: Value = False
-    feedback: str = ""
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Misconception:
-    value: Value
-    feedback: str
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class AnswerSpec:
-    value: Value
-    tolerance: dict[str, float]
-    format: str = ".4g"
-    line: int = 0
-
-
-@dataclass(frozen=True)
 class QuestionTemplate:
-    """A validated question template; :func:`quizsvc.quiz.generate` turns it into variants."""
+    """A validated question template; :func:`quizsvc.quiz.generate` turns it into variants.
+
+    ``spec`` is the kind's own part (``quizsvc.kinds``: the numeric answer, the choices, the
+    items to order, ...); its fields read as the template's own (``template.choices``).
+    """
 
     id: str
     lesson_id: str
@@ -142,16 +102,15 @@ class QuestionTemplate:
     sims: dict[str, SimSpec] = field(default_factory=dict)
     values: tuple[tuple[str, Value, int], ...] = ()
     figures: tuple[FigureSpec, ...] = ()
-    answer: AnswerSpec | None = None
-    misconceptions: tuple[Misconception, ...] = ()
-    choices: tuple[ChoiceSpec, ...] = ()
-    shuffle: bool = True
-    choice_tolerance: dict[str, float] = field(default_factory=lambda: DEFAULT_CHOICE_TOLERANCE)
-    items: tuple[ItemSpec, ...] = ()
-    order: str = "ascending"
-    options: tuple[OptionSpec, ...] = ()
+    spec: Any = None
     hints: tuple[str, ...] = ()
     explanation: str = ""
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for names the template lacks: the kind's fields.
+        if name.startswith("__") or name == "spec":
+            raise AttributeError(name)
+        return getattr(self.spec, name)
 
 
 @dataclass(frozen=True)

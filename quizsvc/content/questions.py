@@ -1,64 +1,52 @@
 """Validation of ``question`` blocks into :class:`QuestionTemplate`.
 
-The schema lives here and only here (docs/authoring.md describes it for people). Every check
-reports at the line of the offending key or value and keeps going, so one run shows every
-problem of a template.
+The keys every question shares are read here; each kind reads its own (``quizsvc.kinds``)
+through :class:`_Fields`, which reports at the line of the offending key or value. Every check
+keeps going, so one run shows every problem of a template (docs/authoring.md describes the
+schema for people).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from quizsvc.content.expr import Expr
 from quizsvc.content.exprlimits import format_problem
 from quizsvc.content.figures import check_question_figures, parse_figure
-from quizsvc.content.model import (
-    DEFAULT_CHOICE_TOLERANCE,
-    DEFAULT_TOLERANCE,
-    KINDS,
-    AnswerSpec,
-    ChoiceSpec,
-    ItemSpec,
-    Misconception,
-    OptionSpec,
-    ParamSpec,
-    QuestionTemplate,
-    SimSpec,
-)
+from quizsvc.content.model import FigureSpec, ParamSpec, QuestionTemplate, SimSpec
 from quizsvc.content.params import parse_param, parse_tolerance
 from quizsvc.content.problems import Loc, Reporter, unknown_message
 from quizsvc.content.reader import IDENTIFIER, SLUG, Reader, as_map, slugify, type_name
 from quizsvc.content.scope import RESERVED, Scope, parse_expression, parse_value
 from quizsvc.content.simcheck import check_template_sims
 from quizsvc.content.yamlnodes import YList, YMap
+from quizsvc.kinds import REGISTRY, QuestionKind
+from quizsvc.kinds.base import Fields
 
 COMMON_KEYS = (
     "id", "kind", "objectives", "difficulty", "tags", "params", "constraints", "sims", "values",
     "prompt", "figures", "hints", "explanation",
 )  # fmt: skip
-KIND_KEYS: dict[str, tuple[str, ...]] = {
-    "numeric": ("answer", "misconceptions"),
-    "single": ("choices", "shuffle", "choice_tolerance"),
-    "multiple": ("choices", "shuffle", "choice_tolerance"),
-    "ordering": ("items", "order"),
-    "plot_choice": ("options", "shuffle"),
-}
-ALL_KEYS = (*COMMON_KEYS, *{k for keys in KIND_KEYS.values() for k in keys})
-ORDERS = ("ascending", "descending")
 DEFAULT_DIFFICULTY = 3
 
 
-def _elsewhere(kind: str) -> dict[str, str]:
-    """Keys that belong to another kind, with a message that says which."""
-    result: dict[str, str] = {}
-    for keys in KIND_KEYS.values():
-        for key in keys:
-            if key not in KIND_KEYS[kind] and key not in result:
-                owners = [k for k, ks in KIND_KEYS.items() if key in ks]
-                result[key] = f"is for {' and '.join(owners)} questions, not {kind}"
-    return result
+def _elsewhere(kind: QuestionKind) -> dict[str, str]:
+    """Keys that belong to other kinds, with a message that says which."""
+    owners: dict[str, list[str]] = {}
+    for other in REGISTRY.values():
+        for key in other.keys:
+            owners.setdefault(key, []).append(other.name)
+    return {
+        key: f"is for {' and '.join(names)} questions, not {kind.name}"
+        for key, names in owners.items()
+        if key not in kind.keys
+    }
+
+
+def _all_keys() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(k for kind in REGISTRY.values() for k in kind.keys))
 
 
 class _Builder:
@@ -79,13 +67,12 @@ class _Builder:
 
     # -- header ---------------------------------------------------------------------------
 
-    def kind(self) -> str:
-        kind = self.reader.text("kind", required=True)
-        if kind and kind not in KINDS:
-            message, fix = unknown_message("question kind", kind, KINDS)
+    def kind(self) -> QuestionKind | None:
+        name = self.reader.text("kind", required=True)
+        if name and name not in REGISTRY:
+            message, fix = unknown_message("question kind", name, REGISTRY)
             self.rep.error(self.reader.value_loc("kind"), message, fix)
-            return ""
-        return kind
+        return REGISTRY.get(name)
 
     def question_id(self) -> str:
         qid = self.reader.text("id", required=True)
@@ -205,25 +192,85 @@ class _Builder:
             result.append((name, value, loc.line))
         return tuple(result)
 
-    # -- texts -----------------------------------------------------------------------------
-
-    def text(self, data: YMap, key: str, *, required: bool = False) -> str:
-        text = Reader(data, self.rep, "question").text(key, required=required)
-        self.scope.check_text(data, key, self.rep, text)
-        return text
+    # -- texts and figures ----------------------------------------------------------------
 
     def hints(self) -> tuple[str, ...]:
-        hints = self.reader.texts("hints")
-        for text, line in hints:
-            self.scope.check_placeholders(text, self.rep, _line_in(text, line))
-        return tuple(text for text, _ in hints)
+        return self.fields().texts("hints")
 
-    # -- answers ---------------------------------------------------------------------------
+    def fields(self) -> _Fields:
+        """The question block as the kinds read it."""
+        return _Fields(self, self.data, self.reader)
 
-    def number(self, data: YMap, key: str, what: str) -> Any:
+    def figures(self) -> tuple[FigureSpec, ...]:
+        maps = self.fields().maps("figures", "a figure")
+        found = (f.figure(f"figure {i + 1}", ()) for i, f in enumerate(maps))
+        return tuple(figure for figure in found if isinstance(figure, FigureSpec))
+
+
+class _Fields:
+    """One mapping of a question block, as :class:`quizsvc.kinds.base.Fields` describes."""
+
+    def __init__(self, builder: _Builder, data: YMap, reader: Reader) -> None:
+        self.b = builder
+        self.rep = builder.rep
+        self.data = data
+        self.reader = reader
+
+    @property
+    def line(self) -> int:
+        return self.data.loc.line
+
+    def _sub(self, data: YMap, what: str, at: Loc | None = None) -> _Fields:
+        return _Fields(self.b, data, Reader(data, self.rep, what, at=at))
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def check_keys(self, keys: Sequence[str]) -> None:
+        self.reader.check_keys(keys)
+
+    def require(self, key: str, fix: str) -> bool:
+        return self.reader.require(key, fix)
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        # A missing text is reported at the mapping's first line (for a question: its first key).
+        text = Reader(self.data, self.rep, self.reader.what).text(key, required=required)
+        self.b.scope.check_text(self.data, key, self.rep, text)
+        return text
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        found = self.reader.texts(key)
+        for text, line in found:
+            self.b.scope.check_placeholders(text, self.rep, _line_in(text, line))
+        return tuple(text for text, _ in found)
+
+    def number_format(self, key: str, default: str) -> str:
+        fmt = self.reader.text(key, default=default)
+        problem = format_problem(fmt)
+        if problem is None:
+            try:
+                format(1.2345, fmt)
+            except ValueError:
+                problem = f"{fmt!r} is not a number format"
+        if problem:
+            self.rep.error(self.reader.value_loc(key), problem, "write .3g, .2f or .1e")
+            return default
+        return fmt
+
+    def word(self, key: str, allowed: Sequence[str], default: str) -> str:
+        word = self.reader.text(key, required=True, default=default)
+        if word not in allowed:
+            message, fix = unknown_message(key, word, allowed)
+            self.rep.error(self.reader.value_loc(key), message, fix)
+        return word
+
+    def flag(self, key: str, default: bool) -> bool:
+        return self.reader.flag(key, default)
+
+    def number(self, key: str, what: str) -> Any:
         """A literal number or an expression; other text is an error with a likely fix."""
-        raw = data.get(key)
-        loc = data.value_loc(key)
+        raw = self.data.get(key)
+        loc = self.data.value_loc(key)
         if isinstance(raw, str) and not raw.startswith("="):
             self.rep.error(
                 loc, f"{what} {raw!r} is neither a number nor an expression", f"write {key}: ={raw}"
@@ -236,159 +283,59 @@ class _Builder:
                 f"write {key}: =name",
             )
             return None
-        ok, value = parse_value(raw, loc, self.rep)
-        if ok and isinstance(value, Expr):
-            self.scope.check(value, loc, self.rep)
-        return value
+        return self._checked(raw, loc)
 
-    def correct_flag(self, data: YMap) -> Any:
-        raw = data.get("correct", False)
+    def correct(self) -> Any:
+        raw = self.data.get("correct", False)
         if isinstance(raw, bool):
             return raw
         if isinstance(raw, str) and raw.startswith("="):
-            ok, value = parse_value(raw, data.value_loc("correct"), self.rep)
-            if ok and isinstance(value, Expr):
-                self.scope.check(value, data.value_loc("correct"), self.rep)
-            return value
+            return self._checked(raw, self.data.value_loc("correct"))
         self.rep.error(
-            data.value_loc("correct"),
+            self.data.value_loc("correct"),
             f"correct must be true, false or =expression, not {raw!r}",
             "write correct: true",
         )
         return False
 
-    def answer(self) -> AnswerSpec | None:
-        data = self.reader.mapping("answer")
-        if data is None:
-            self.reader.require("answer", "add answer: {value: =x, tolerance: {relative: 0.05}}")
-            return None
-        reader = Reader(data, self.rep, "answer", at=self.reader.key_loc("answer"))
-        reader.check_keys(("value", "tolerance", "format"))
-        if not reader.require("value", "add value: =name"):
-            return None
-        value = self.number(data, "value", "answer value")
-        tolerance = parse_tolerance(data, "tolerance", DEFAULT_TOLERANCE, self.rep)
-        fmt = reader.text("format", default=".4g")
-        problem = format_problem(fmt)
-        if problem is None:
-            try:
-                format(1.2345, fmt)
-            except ValueError:
-                problem = f"{fmt!r} is not a number format"
-        if problem:
-            self.rep.error(reader.value_loc("format"), problem, "write .3g, .2f or .1e")
-            fmt = ".4g"
-        return AnswerSpec(value, tolerance, fmt, data.loc.line)
+    def _checked(self, raw: Any, loc: Loc) -> Any:
+        ok, value = parse_value(raw, loc, self.rep)
+        if ok and isinstance(value, Expr):
+            self.b.scope.check(value, loc, self.rep)
+        return value
 
-    def misconceptions(self) -> tuple[Misconception, ...]:
-        result = []
-        for data in self._maps("misconceptions", "a misconception"):
-            Reader(data, self.rep, "misconception").check_keys(("value", "feedback"))
-            value = self.number(data, "value", "misconception value")
-            feedback = self.text(data, "feedback", required=True)
-            result.append(Misconception(value, feedback, data.loc.line))
-        return tuple(result)
+    def tolerance(self, key: str, default: Mapping[str, float]) -> dict[str, float]:
+        return parse_tolerance(self.data, key, dict(default), self.rep)
 
-    def _maps(self, key: str, what: str) -> list[YMap]:
+    def mapping(self, key: str) -> Fields | None:
+        data = self.reader.mapping(key)
+        return self._sub(data, key, at=self.reader.key_loc(key)) if data is not None else None
+
+    def maps(self, key: str, what: str) -> list[Fields]:
         seq = self.reader.sequence(key)
-        maps = []
+        found: list[Fields] = []
         for i, raw in enumerate(seq or []):
             assert seq is not None
             data = as_map(raw, seq.item_loc(i), self.rep, what)
             if data is not None:
-                maps.append(data)
-        return maps
+                found.append(self._sub(data, what.split(" ", 1)[-1]))
+        return found
 
-    def choices(self, kind: str) -> tuple[ChoiceSpec, ...]:
-        result = []
-        for data in self._maps("choices", "a choice"):
-            Reader(data, self.rep, "choice").check_keys(("text", "correct", "feedback", "value"))
-            text = self.text(data, "text", required=True)
-            correct = self.correct_flag(data)
-            feedback = self.text(data, "feedback")
-            value = self.number(data, "value", "choice value") if "value" in data else None
-            if not feedback and correct is False:
-                self.rep.warning(
-                    data.loc,
-                    "distractor without feedback",
-                    "add feedback: that names the misconception",
-                )
-            result.append(ChoiceSpec(text, correct, feedback, value, data.loc.line))
-        self._count_correct(kind, [c.correct for c in result], "choices", 2)
-        return tuple(result)
+    def figure(self, what: str, extra: Sequence[str]) -> FigureSpec | None:
+        figure = parse_figure(self.data, self.rep, self.b.scope.sims, what, tuple(extra))
+        self.b.scope.check_text(self.data, "caption", self.rep)
+        return figure
 
-    def _count_correct(self, kind: str, flags: list[Any], key: str, minimum: int) -> None:
-        if len(flags) < minimum:
-            self.rep.error(
-                self.reader.key_loc(key) if key in self.data else self.at,
-                f"a {kind} question needs at least {minimum} {key}",
-                f"add {key}",
-            )
-            return
-        if any(isinstance(f, Expr) for f in flags):
-            return
-        count = sum(1 for f in flags if f is True)
-        if kind in ("single", "plot_choice") and count != 1:
-            self.rep.error(
-                self.reader.key_loc(key),
-                f"a {kind} question needs exactly one correct entry in {key}, found {count}",
-                "mark one with correct: true",
-            )
-        if kind == "multiple" and count == 0:
-            self.rep.error(
-                self.reader.key_loc(key),
-                "no choice is marked correct",
-                "mark at least one with correct: true",
-            )
+    def _loc(self, key: str | None, value: bool) -> Loc:
+        if key is None:
+            return self.reader.at
+        return self.reader.value_loc(key) if value else self.reader.key_loc(key)
 
-    def items(self) -> tuple[ItemSpec, ...]:
-        result = []
-        for data in self._maps("items", "an item"):
-            Reader(data, self.rep, "item").check_keys(("label", "key"))
-            label = self.text(data, "label", required=True)
-            if "key" not in data:
-                self.rep.error(data.loc, "item has no key", "add key: =expression to sort by")
-                continue
-            result.append(ItemSpec(label, self.number(data, "key", "item key"), data.loc.line))
-        # The first shown order is never the answer, so with two items it would give the
-        # answer away (it is the reverse); three items leave five candidate orders.
-        if len(result) < 3:
-            self.rep.error(
-                self.at,
-                "an ordering question needs at least 3 items",
-                "add items: with 2 the answer is the reverse of the order shown",
-            )
-        return tuple(result)
+    def error(self, message: str, fix: str, *, key: str | None = None, value: bool = False) -> None:
+        self.rep.error(self._loc(key, value), message, fix)
 
-    def order(self) -> str:
-        order = self.reader.text("order", required=True, default="ascending")
-        if order not in ORDERS:
-            message, fix = unknown_message("order", order, ORDERS)
-            self.rep.error(self.reader.value_loc("order"), message, fix)
-        return order
-
-    def options(self) -> tuple[OptionSpec, ...]:
-        result = []
-        for i, data in enumerate(self._maps("options", "an option")):
-            figure = parse_figure(
-                data, self.rep, self.scope.sims, f"option {i + 1}", ("correct", "feedback")
-            )
-            correct = self.correct_flag(data)
-            feedback = self.text(data, "feedback")
-            self.scope.check_text(data, "caption", self.rep)
-            if figure is not None:
-                result.append(OptionSpec(figure, correct, feedback, data.loc.line))
-        self._count_correct("plot_choice", [o.correct for o in result], "options", 2)
-        return tuple(result)
-
-    def figures(self) -> tuple[Any, ...]:
-        result = []
-        for i, data in enumerate(self._maps("figures", "a figure")):
-            figure = parse_figure(data, self.rep, self.scope.sims, f"figure {i + 1}")
-            if figure is not None:
-                self.scope.check_text(data, "caption", self.rep)
-                result.append(figure)
-        return tuple(result)
+    def warning(self, message: str, fix: str, *, key: str | None = None) -> None:
+        self.rep.warning(self._loc(key, False), message, fix)
 
 
 def parse_question(
@@ -404,9 +351,10 @@ def parse_question(
     b = _Builder(data, rep, objectives, line)
     kind = b.kind()
     qid = b.question_id()
-    b.reader.check_keys(
-        (*COMMON_KEYS, *KIND_KEYS[kind]) if kind else ALL_KEYS, _elsewhere(kind) if kind else None
-    )
+    if kind is not None:
+        b.reader.check_keys((*COMMON_KEYS, *kind.keys), _elsewhere(kind))
+    else:
+        b.reader.check_keys((*COMMON_KEYS, *_all_keys()))
     objective_ids = b.objective_ids()
     difficulty = b.difficulty()
     tags = b.reader.words("tags")
@@ -418,34 +366,19 @@ def parse_question(
     constraints = b.constraints()
     sims = b.sims()
     values = b.values()
-    prompt = b.text(data, "prompt", required=True)
+    prompt = b.fields().text("prompt", required=True)
     figures = b.figures()
-    extra: dict[str, Any] = {}
-    if kind == "numeric":
-        extra["answer"] = b.answer()
-        extra["misconceptions"] = b.misconceptions()
-    elif kind in ("single", "multiple"):
-        extra["choices"] = b.choices(kind)
-        extra["shuffle"] = b.reader.flag("shuffle", True)
-        extra["choice_tolerance"] = parse_tolerance(
-            data, "choice_tolerance", DEFAULT_CHOICE_TOLERANCE, rep
-        )
-    elif kind == "ordering":
-        extra["items"] = b.items()
-        extra["order"] = b.order()
-    elif kind == "plot_choice":
-        extra["options"] = b.options()
-        extra["shuffle"] = b.reader.flag("shuffle", True)
+    spec = kind.parse(b.fields()) if kind is not None else None
     hints = b.hints()
-    explanation = b.text(data, "explanation")
+    explanation = b.fields().text("explanation")
     if not explanation:
         rep.warning(Loc(line), "question has no explanation", "add explanation: | ...")
-    if b.failed or not kind or not qid:
+    if b.failed or kind is None or spec is None or not qid:
         return None
     template = QuestionTemplate(
         id=qid,
         lesson_id=lesson_id,
-        kind=kind,
+        kind=kind.name,
         objectives=objective_ids,
         difficulty=difficulty,
         tags=tags,
@@ -458,9 +391,9 @@ def parse_question(
         sims=sims,
         values=values,
         figures=figures,
+        spec=spec,
         hints=hints,
         explanation=explanation,
-        **extra,
     )
     base = check_template_sims(template, rep)
     if base is not None and not b.failed:

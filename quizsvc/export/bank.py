@@ -9,7 +9,6 @@ writes the same bank, so Canvas and Moodle learners see the same questions.
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -116,28 +115,3 @@ def choice_html(item: ExportVariant, choice: dict[str, object], src: Callable[[I
     if isinstance(index, int):
         body += image_tag(item.images[index], src(item.images[index]))
     return body
-
-
-def tolerance_interval(value: float, tolerance: dict[str, float]) -> tuple[float, float]:
-    """The numbers `quizsvc.quiz.within` accepts for ``value``, as a closed interval, for
-    systems that grade numbers by range (Canvas, Moodle)."""
-    ((kind, amount),) = tolerance.items()
-    if kind == "absolute":
-        half = amount
-    elif kind == "relative":
-        half = amount * abs(value)
-    elif kind == "sigfigs":
-        if value == 0:
-            return 0.0, 0.0
-        half = 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - int(amount) + 1)
-    elif kind == "log10":
-        low, high = abs(value) / 10.0**amount, abs(value) * 10.0**amount
-        return (low, high) if value > 0 else (-high, -low)
-    else:
-        raise ValueError(f"unknown tolerance {kind!r}")
-    return value - half, value + half
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"

@@ -6,26 +6,20 @@ way to ship files, so figures travel inside the text as ``data:image/png;base64`
 shows question HTML as written). Special characters are escaped exactly as Moodle's own GIFT
 export escapes them, newlines included, so every question is one line of text.
 
-Grading follows ours: a numeric answer is right within the tolerance's range, and each
-misconception gets its own 0 % answer with its feedback; multiple select gives each right
-choice 100/k % and takes the same off for each wrong one; ordering is a matching question
-(each item to its position).
+Grading follows ours: each kind writes its own answers (``QuestionKind.gift``), e.g. a numeric
+answer is right within the tolerance's range; ordering is a matching question.
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
+from typing import Any
 
-from quizsvc.analytics.labels import plain
-from quizsvc.export.bank import (
-    Bank,
-    ExportVariant,
-    Image,
-    choice_html,
-    ordinal,
-    question_html,
-    tolerance_interval,
-)
+from quizsvc.analytics.labels import ordinal, plain
+from quizsvc.export.bank import Bank, ExportVariant, Image, choice_html, question_html
+from quizsvc.kinds import get as kind_of
+from quizsvc.quiz import Variant
 
 _RESERVED = ("~", "=", "#", "{", "}", ":")
 
@@ -48,50 +42,29 @@ def weight(fraction: float) -> str:
     return f"%{text}%"
 
 
-def _number(x: float) -> str:
-    return repr(float(x))
+class _Writer:
+    """``quizsvc.kinds.base.GiftWriter`` for one exported variant."""
 
+    escape = staticmethod(escape)
+    weight = staticmethod(weight)
+    plain = staticmethod(plain)
+    ordinal = staticmethod(ordinal)
 
-def _range(value: float, tolerance: dict[str, float]) -> str:
-    low, high = tolerance_interval(value, tolerance)
-    return f"{_number(low)}..{_number(high)}"
+    def __init__(self, entry: ExportVariant) -> None:
+        self.entry = entry
 
+    @property
+    def variant(self) -> Variant:
+        return self.entry.variant
 
-def _answers(entry: ExportVariant) -> list[str]:
-    variant = entry.variant
-    key = variant.answer_key
-    if variant.kind == "numeric":
-        lines = [f"=%100%{_range(key['value'], key['tolerance'])}#{escape('<p>Correct.</p>')}"]
-        lines += [
-            f"=%0%{_range(m['value'], key['tolerance'])}#{escape(m['feedback_html'])}"
-            for m in key["misconceptions"]
-        ]
-        return ["#", *lines]
-    if variant.kind == "ordering":
-        order = key["order"]
-        return [
-            f"={escape(plain(item['html']))} -> {escape(ordinal(order.index(item['id']) + 1))}"
-            for item in variant.choices
-        ]
-    correct = key["correct"]
-    lines = []
-    for choice in variant.choices:
-        text = escape(choice_html(entry, choice, data_uri))
-        feedback = key["feedback"].get(choice["id"], "")
-        comment = f"#{escape(feedback)}" if feedback else ""
-        if variant.kind != "multiple":
-            mark = "=" if choice["id"] in correct else "~"
-        else:
-            share = 1 / len(correct)
-            mark = "~" + weight(share if choice["id"] in correct else -share)
-        lines.append(f"{mark}{text}{comment}")
-    return lines
+    def choice(self, choice: Mapping[str, Any]) -> str:
+        return escape(choice_html(self.entry, dict(choice), data_uri))
 
 
 def _question(entry: ExportVariant) -> str:
     variant = entry.variant
-    answers = _answers(entry)
-    opening = "{" + (answers.pop(0) if answers and answers[0] == "#" else "")
+    opening, answers = kind_of(variant.kind).gift(_Writer(entry))
+    opening = "{" + opening
     general = f"\t####{escape(variant.explanation_html)}\n" if variant.explanation_html else ""
     body = "".join(f"\t{line}\n" for line in answers)
     text = escape(question_html(entry, data_uri))

@@ -8,10 +8,10 @@ Layout, following what Canvas itself exports and imports::
     images/<name>.png               figures, referenced as $IMS-CC-FILEBASE$/images/<name>.png
 
 Each template becomes a question group (a ``section`` with ``selection_number`` 1) holding its
-pre-generated variants, so each learner gets one variant of every question. Question types:
-numeric -> numerical_question graded by the tolerance's range; single and plot_choice ->
-multiple_choice_question; multiple -> multiple_answers_question; ordering ->
-matching_question (each item matched to its position).
+pre-generated variants, so each learner gets one variant of every question. Each kind names its
+Canvas question type and writes its responses and scoring (``QuestionKind.qti``), e.g. numeric
+-> numerical_question graded by the tolerance's range, ordering -> matching_question (each item
+matched to its position).
 """
 
 from __future__ import annotations
@@ -23,16 +23,10 @@ from collections.abc import Iterable
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
-from quizsvc.analytics.labels import plain
-from quizsvc.export.bank import (
-    Bank,
-    ExportVariant,
-    Image,
-    choice_html,
-    ordinal,
-    question_html,
-    tolerance_interval,
-)
+from quizsvc.analytics.labels import ordinal, plain
+from quizsvc.export.bank import Bank, ExportVariant, Image, choice_html, question_html
+from quizsvc.kinds import get as kind_of
+from quizsvc.quiz import Variant
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -90,134 +84,78 @@ def _item_feedback(item: ET.Element, feedback_id: str, html: str) -> None:
     _mattext(material, html)
 
 
-QUESTION_TYPES = {
-    "numeric": "numerical_question",
-    "single": "multiple_choice_question",
-    "plot_choice": "multiple_choice_question",
-    "multiple": "multiple_answers_question",
-    "ordering": "matching_question",
-}
+class _Item:
+    """``quizsvc.kinds.base.QtiItem``: one item's parts and the vocabulary to fill them."""
+
+    ident = staticmethod(ident)
+    sub = staticmethod(_sub)
+    plain = staticmethod(plain)
+    ordinal = staticmethod(ordinal)
+
+    def __init__(self, entry: ExportVariant, item_id: str, processing: ET.Element) -> None:
+        self.entry = entry
+        self.ids = {c["id"]: f"{item_id}_{c['id']}" for c in entry.variant.choices}
+        self.processing = processing
+        self.presentation = ET.Element("presentation")
+
+    @property
+    def variant(self) -> Variant:
+        return self.entry.variant
+
+    def condition(
+        self, *, score: str | None = None, action: str = "Set", cont: str = "No"
+    ) -> tuple[ET.Element, ET.Element]:
+        return _condition(self.processing, score=score, action=action, cont=cont)
+
+    def choice_list(self, cardinality: str) -> None:
+        response = _sub(self.presentation, "response_lid", ident="response1",
+                        rcardinality=cardinality)  # fmt: skip
+        render = _sub(response, "render_choice")
+        for choice in self.variant.choices:
+            label = _sub(render, "response_label", ident=self.ids[choice["id"]])
+            _mattext(label, choice_html(self.entry, choice, image_src))
+
+    def choice_feedback(self) -> dict[str, str]:
+        feedback = {}
+        for choice_id, html in self.variant.answer_key["feedback"].items():
+            if html:
+                condition, variables = self.condition(cont="Yes")
+                _sub(variables, "varequal", self.ids[choice_id], respident="response1")
+                _feedback_link(condition, f"{self.ids[choice_id]}_fb")
+                feedback[f"{self.ids[choice_id]}_fb"] = html
+        return feedback
 
 
 def _item(section: ET.Element, entry: ExportVariant) -> None:
     variant = entry.variant
+    kind = kind_of(variant.kind)
     item_id = ident("item", variant.template_id, variant.content_hash, variant.seed)
     item = _sub(section, "item", ident=item_id, title=entry.title)
-    choice_ids = {c["id"]: f"{item_id}_{c['id']}" for c in variant.choices}
+    processing = ET.Element("resprocessing")
+    writer = _Item(entry, item_id, processing)
     _metadata(
         item,
         [
-            ("question_type", QUESTION_TYPES[variant.kind]),
+            ("question_type", kind.qti_type),
             ("points_possible", "1.0"),
-            ("original_answer_ids", ",".join(choice_ids.values())),
+            ("original_answer_ids", ",".join(writer.ids.values())),
             ("assessment_question_identifierref", f"{item_id}_ref"),
         ],
     )
-    presentation = _sub(item, "presentation")
-    _mattext(presentation, question_html(entry, image_src))
-    processing = _sub(item, "resprocessing")
+    item.append(writer.presentation)
+    _mattext(writer.presentation, question_html(entry, image_src))
+    item.append(processing)
     outcomes = _sub(processing, "outcomes")
     _sub(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
     if variant.explanation_html:
         condition, variables = _condition(processing, cont="Yes")
         _sub(variables, "other")
         _feedback_link(condition, "general_fb")
-    build = {
-        "numeric": _numeric,
-        "single": _single,
-        "plot_choice": _single,
-        "multiple": _multiple,
-        "ordering": _ordering,
-    }[variant.kind]
-    feedback = build(entry, presentation, processing, choice_ids)
+    feedback = kind.qti(writer)
     if variant.explanation_html:
         _item_feedback(item, "general_fb", variant.explanation_html)
     for feedback_id, html in feedback.items():
         _item_feedback(item, feedback_id, html)
-
-
-def _numeric(
-    entry: ExportVariant, presentation: ET.Element, processing: ET.Element, _: dict[str, str]
-) -> dict[str, str]:
-    response = _sub(presentation, "response_str", ident="response1", rcardinality="Single")
-    _sub(_sub(response, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")
-    key = entry.variant.answer_key
-    low, high = tolerance_interval(key["value"], key["tolerance"])
-    _, variables = _condition(processing, score="100")
-    _sub(variables, "vargte", repr(low), respident="response1")
-    _sub(variables, "varlte", repr(high), respident="response1")
-    return {}
-
-
-def _choices(
-    entry: ExportVariant, presentation: ET.Element, choice_ids: dict[str, str], cardinality: str
-) -> None:
-    response = _sub(presentation, "response_lid", ident="response1", rcardinality=cardinality)
-    render = _sub(response, "render_choice")
-    for choice in entry.variant.choices:
-        label = _sub(render, "response_label", ident=choice_ids[choice["id"]])
-        _mattext(label, choice_html(entry, choice, image_src))
-
-
-def _choice_feedback(
-    entry: ExportVariant, processing: ET.Element, choice_ids: dict[str, str]
-) -> dict[str, str]:
-    feedback = {}
-    for choice_id, html in entry.variant.answer_key["feedback"].items():
-        if html:
-            condition, variables = _condition(processing, cont="Yes")
-            _sub(variables, "varequal", choice_ids[choice_id], respident="response1")
-            _feedback_link(condition, f"{choice_ids[choice_id]}_fb")
-            feedback[f"{choice_ids[choice_id]}_fb"] = html
-    return feedback
-
-
-def _single(
-    entry: ExportVariant, presentation: ET.Element, processing: ET.Element, ids: dict[str, str]
-) -> dict[str, str]:
-    _choices(entry, presentation, ids, "Single")
-    feedback = _choice_feedback(entry, processing, ids)
-    _, variables = _condition(processing, score="100")
-    (correct,) = entry.variant.answer_key["correct"]
-    _sub(variables, "varequal", ids[correct], respident="response1")
-    return feedback
-
-
-def _multiple(
-    entry: ExportVariant, presentation: ET.Element, processing: ET.Element, ids: dict[str, str]
-) -> dict[str, str]:
-    _choices(entry, presentation, ids, "Multiple")
-    feedback = _choice_feedback(entry, processing, ids)
-    _, variables = _condition(processing, score="100")
-    every = _sub(variables, "and")
-    correct = set(entry.variant.answer_key["correct"])
-    for choice in entry.variant.choices:
-        target = every if choice["id"] in correct else _sub(every, "not")
-        _sub(target, "varequal", ids[choice["id"]], respident="response1")
-    return feedback
-
-
-def _ordering(
-    entry: ExportVariant, presentation: ET.Element, processing: ET.Element, ids: dict[str, str]
-) -> dict[str, str]:
-    """Each item is matched to its position; every right match earns its share."""
-    order = entry.variant.answer_key["order"]
-    positions = {
-        n: ident("position", entry.variant.template_id, entry.variant.seed, n)
-        for n in range(1, len(order) + 1)
-    }
-    share = f"{100 / len(order):.2f}"
-    for item in entry.variant.choices:
-        response_id = f"response_{ids[item['id']]}"
-        response = _sub(presentation, "response_lid", ident=response_id)
-        _sub(_sub(response, "material"), "mattext", plain(item["html"]), texttype="text/plain")
-        render = _sub(response, "render_choice")
-        for n, position_id in positions.items():
-            label = _sub(render, "response_label", ident=position_id)
-            _sub(_sub(label, "material"), "mattext", ordinal(n))
-        _, variables = _condition(processing, score=share, action="Add", cont="Yes")
-        _sub(variables, "varequal", positions[order.index(item["id"]) + 1], respident=response_id)
-    return {}
 
 
 def assessment_xml(bank: Bank, assessment_id: str) -> bytes:

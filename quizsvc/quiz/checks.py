@@ -8,21 +8,19 @@ Figures are drawn for the first few seeds only, which keeps a whole-course check
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from quizsvc.content.model import LiveFigure, QuestionTemplate
 from quizsvc.content.problems import Problem, Severity
+from quizsvc.kinds import Finding
+from quizsvc.kinds import get as kind_of
 from quizsvc.quiz.figures import render_live_figure, render_variant_figure
 from quizsvc.quiz.generate import VariantError, build
-from quizsvc.quiz.tolerance import within
 from quizsvc.quiz.variant import Variant
 
 DEFAULT_RENDER_SEEDS = 2
-ORDER_TIE = {"relative": 0.02}
 
 
 @dataclass
@@ -34,17 +32,6 @@ class TemplateReport:
     variants: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem of one variant; ``detail`` holds its numbers, which differ between seeds."""
-
-    severity: Severity
-    line: int
-    message: str
-    fix: str
-    detail: str = ""
 
 
 class _Findings:
@@ -128,82 +115,4 @@ def inspect_variant(template: QuestionTemplate, variant: Variant) -> list[Findin
         found.append(
             Finding("error", template.line, "LaTeX that cannot be rendered", "fix the math")
         )
-    key = variant.answer_key
-    if variant.kind == "numeric":
-        found += _numeric(template, key)
-    elif variant.kind in ("single", "multiple"):
-        found += _choices(template, variant, key)
-    elif variant.kind == "ordering":
-        found += _ordering(template, key)
-    elif variant.kind == "plot_choice":
-        found += _options(template, variant)
-    return found
-
-
-def _numeric(template: QuestionTemplate, key: dict[str, Any]) -> list[Finding]:
-    found: list[Finding] = []
-    line = template.answer.line if template.answer else template.line
-    tolerance = key["tolerance"]
-    if "relative" in tolerance and key["value"] == 0:
-        message = "the answer is 0, so a relative tolerance accepts only 0"
-        found.append(Finding("warning", line, message, "use an absolute tolerance"))
-    if "log10" in tolerance and key["value"] <= 0:
-        message = "a log10 tolerance needs a positive answer"
-        fix = "use a relative or absolute tolerance"
-        found.append(Finding("error", line, message, fix, f"answer {key['display']}"))
-    for i, misconception in enumerate(key["misconceptions"]):
-        if within(misconception["value"], key["value"], tolerance):
-            found.append(Finding(
-                "error", template.misconceptions[i].line,
-                f"misconception {i + 1} would be graded correct",
-                "change the parameters so the two differ, or narrow the tolerance",
-                f"{misconception['value']:.4g} against answer {key['display']}",
-            ))  # fmt: skip
-    return found
-
-
-def _choices(template: QuestionTemplate, variant: Variant, key: dict[str, Any]) -> list[Finding]:
-    found: list[Finding] = []
-    htmls = [c["html"] for c in variant.choices]
-    if len(set(htmls)) != len(htmls):
-        found.append(
-            Finding("error", template.line, "two choices read the same", "make them differ")
-        )
-    values, tolerance, correct = key["values"], key["tolerance"], set(key["correct"])
-    for a, b in itertools.combinations(sorted(values), 2):
-        if not within(values[a], values[b], tolerance):
-            continue
-        detail = f"{values[a]:.4g} and {values[b]:.4g}"
-        if (a in correct) != (b in correct):
-            found.append(Finding(
-                "error", template.line,
-                "a distractor would be graded correct: it equals the answer within tolerance",
-                "change the distractor's formula or the parameter ranges", detail,
-            ))  # fmt: skip
-        else:
-            found.append(Finding(
-                "error", template.line, "two choices are equal within tolerance",
-                "change a choice's formula or the parameter ranges", detail,
-            ))  # fmt: skip
-    return found
-
-
-def _ordering(template: QuestionTemplate, key: dict[str, Any]) -> list[Finding]:
-    keys = key["keys"]
-    for a, b in itertools.combinations(sorted(keys), 2):
-        if within(keys[a], keys[b], ORDER_TIE):
-            return [Finding(
-                "warning", template.line,
-                "two items have keys within 2 %; learners cannot tell their order",
-                "choose configurations that differ more", f"{keys[a]:.4g} and {keys[b]:.4g}",
-            )]  # fmt: skip
-    return []
-
-
-def _options(template: QuestionTemplate, variant: Variant) -> list[Finding]:
-    figures = [variant.figures[c["figure"]] for c in variant.choices]
-    drawn = [(f["kind"], repr(f["sims"]), repr(f["options"])) for f in figures]
-    if len(set(drawn)) != len(drawn):
-        return [Finding("error", template.line, "two options draw the same figure",
-                        "give each option different simulations")]  # fmt: skip
-    return []
+    return found + kind_of(template.kind).inspect(template.spec, variant, template.line)

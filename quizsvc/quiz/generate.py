@@ -2,7 +2,8 @@
 
 Parameters come from a generator seeded by the template id and the seed; simulations get the
 seed too (unless the template fixes one) and come from the shared cache; every text is filled
-and rendered to sanitized HTML here, so the web layer only displays.
+and rendered to sanitized HTML here, so the web layer only displays. The kind draws its own
+choices and answer key (``quizsvc.kinds``) with the :class:`_Generation` it is lent.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from quizsvc.content.expr import ExprError, Record, Series
 from quizsvc.content.exprlimits import variant_budget
@@ -19,6 +20,7 @@ from quizsvc.content.markdown import render_markdown
 from quizsvc.content.model import FigureSpec, QuestionTemplate
 from quizsvc.content.placeholders import fill, format_value
 from quizsvc.content.simcheck import DrawError, draw_params, resolve, sim_config
+from quizsvc.kinds import get as kind_of
 from quizsvc.quiz.simcache import SIM_CACHE
 from quizsvc.quiz.simview import Env, sim_record
 from quizsvc.quiz.variant import Variant
@@ -71,7 +73,8 @@ def _build(template: QuestionTemplate, seed: int) -> Generation:
         env.names[name] = _eval(value, env, line)
     builder = _Texts(env, template.line)
     figures = [_figure(spec, configs, builder, "prompt") for spec in template.figures]
-    choices, key = _KINDS[template.kind](template, env, builder, rng, figures, configs)
+    lent = _Generation(env, builder, rng, figures, configs, template.line)
+    choices, key = kind_of(template.kind).generate(template.spec, lent)
     variant = Variant(
         template_id=template.id,
         lesson_id=template.lesson_id,
@@ -166,158 +169,45 @@ def _figure(
     }
 
 
-_Choices = tuple[list[dict[str, Any]], dict[str, Any]]
-_IDS = "abcdefghijklmnopqrstuvwxyz"
+class _Generation:
+    """What a kind may use while drawing its choices and key (``quizsvc.kinds.base``)."""
 
+    def __init__(
+        self,
+        env: Env,
+        texts: _Texts,
+        rng: random.Random,
+        figures: list[dict[str, Any]],
+        configs: Mapping[str, dict[str, Any]],
+        line: int,
+    ) -> None:
+        self.env, self.texts, self.rng = env, texts, rng
+        self.figures, self.configs, self.line = figures, configs, line
 
-def _numeric(template: QuestionTemplate, env: Env, texts: _Texts, *_: Any) -> _Choices:
-    answer = template.answer
-    assert answer is not None
-    value = _number(answer.value, env, answer.line, "the answer")
-    misconceptions = []
-    for m in template.misconceptions:
-        result = _eval(m.value, env, m.line)
-        # A misconception that is not a finite number cannot match any answer: leave it out.
-        if (
-            isinstance(result, (int, float))
-            and not isinstance(result, bool)
-            and math.isfinite(result)
-        ):
-            misconceptions.append(
-                {"value": float(result), "feedback_html": texts.html(m.feedback, m.line)}
-            )
-    key = {
-        "value": value,
-        "tolerance": dict(answer.tolerance),
-        "format": answer.format,
-        "display": format(value, answer.format),
-        "misconceptions": misconceptions,
-    }
-    return [], key
+    def html(self, text: str, line: int) -> str:
+        return self.texts.html(text, line)
 
+    def value(self, value: Any, line: int) -> Any:
+        return _eval(value, self.env, line)
 
-def _flag(value: Any, env: Env, line: int) -> bool:
-    result = _eval(value, env, line)
-    if not isinstance(result, bool):
-        raise VariantError(f"correct: must be true or false, got {format_value(result)}", line)
-    return result
+    def number(self, value: Any, line: int, what: str) -> float:
+        return _number(value, self.env, line, what)
 
+    def flag(self, value: Any, line: int) -> bool:
+        result = _eval(value, self.env, line)
+        if not isinstance(result, bool):
+            raise VariantError(f"correct: must be true or false, got {format_value(result)}", line)
+        return result
 
-def _select(
-    template: QuestionTemplate, env: Env, texts: _Texts, rng: random.Random, *_: Any
-) -> _Choices:
-    entries = []
-    for spec in template.choices:
-        value = None
-        if spec.value is not None:
-            value = _number(spec.value, env, spec.line, "a choice value")
-        entries.append({
-            "html": texts.html(spec.text, spec.line),
-            "correct": _flag(spec.correct, env, spec.line),
-            "feedback_html": texts.html(spec.feedback, spec.line),
-            "value": value,
-        })  # fmt: skip
-    if template.shuffle:
-        rng.shuffle(entries)
-    for i, entry in enumerate(entries):
-        entry["id"] = _IDS[i]
-    correct = [e["id"] for e in entries if e["correct"]]
-    if template.kind == "single" and len(correct) != 1:
-        raise VariantError(
-            f"{len(correct)} choices are correct; a single question needs one", template.line
-        )
-    if not correct:
-        raise VariantError("no choice is correct", template.line)
-    key = {
-        "correct": correct,
-        "feedback": {e["id"]: e["feedback_html"] for e in entries},
-        "values": {e["id"]: e["value"] for e in entries if e["value"] is not None},
-        "tolerance": dict(template.choice_tolerance),
-    }
-    return [{"id": e["id"], "html": e["html"]} for e in entries], key
+    def option_figure(self, spec: FigureSpec) -> dict[str, Any]:
+        return _figure(spec, self.configs, self.texts, "option")
 
+    def add_figure(self, figure: dict[str, Any]) -> int:
+        self.figures.append(figure)
+        return len(self.figures) - 1
 
-def _ordering(
-    template: QuestionTemplate, env: Env, texts: _Texts, rng: random.Random, *_: Any
-) -> _Choices:
-    entries: list[dict[str, Any]] = [
-        {
-            "html": texts.html(item.label, item.line),
-            "key": _number(item.key, env, item.line, "an item key"),
-        }
-        for item in template.items
-    ]
-    rng.shuffle(entries)
-    for i, entry in enumerate(entries):
-        entry["id"] = _IDS[i]
-    ordered = sorted(entries, key=lambda e: e["key"], reverse=template.order == "descending")
-    if len(entries) > 1 and [e["id"] for e in ordered] == [e["id"] for e in entries]:
-        entries = entries[1:] + entries[:1]
-        for i, entry in enumerate(entries):
-            entry["id"] = _IDS[i]
-        ordered = sorted(entries, key=lambda e: e["key"], reverse=template.order == "descending")
-    key = {
-        "order": [e["id"] for e in ordered],
-        "keys": {e["id"]: e["key"] for e in entries},
-        "direction": template.order,
-    }
-    return [{"id": e["id"], "html": e["html"]} for e in entries], key
-
-
-def _plot_choice(
-    template: QuestionTemplate,
-    env: Env,
-    texts: _Texts,
-    rng: random.Random,
-    figures: list[dict[str, Any]],
-    configs: Mapping[str, dict[str, Any]],
-) -> _Choices:
-    entries: list[dict[str, Any]] = [
-        {
-            "figure": _figure(option.figure, configs, texts, "option"),
-            "correct": _flag(option.correct, env, option.line),
-            "feedback_html": texts.html(option.feedback, option.line),
-        }
-        for option in template.options
-    ]
-    if template.shuffle:
-        rng.shuffle(entries)
-    # Settings that tell the options apart must not be named by any figure's text.
-    revealing = _differing_settings([e["figure"] for e in entries])
-    choices = []
-    for i, entry in enumerate(entries):
-        entry["id"] = _IDS[i]
-        entry["figure"]["hide"] = sorted(set(entry["figure"]["hide"]) | revealing)
-        figures.append(entry["figure"])
-        choices.append(
-            {
-                "id": entry["id"],
-                "html": f"<p>Figure {_IDS[i].upper()}</p>",
-                "figure": len(figures) - 1,
-            }
-        )
-    correct = [e["id"] for e in entries if e["correct"]]
-    if len(correct) != 1:
-        raise VariantError(
-            f"{len(correct)} options are correct; plot_choice needs one", template.line
-        )
-    key = {"correct": correct, "feedback": {e["id"]: e["feedback_html"] for e in entries}}
-    return choices, key
-
-
-def _differing_settings(figures: list[dict[str, Any]]) -> set[str]:
-    configs = [config for figure in figures for config in figure["sims"]]
-    keys = {key for config in configs for key in config}
-    return {key for key in keys if len({repr(c.get(key)) for c in configs}) > 1}
-
-
-_KINDS: dict[str, Callable[..., _Choices]] = {
-    "numeric": _numeric,
-    "single": _select,
-    "multiple": _select,
-    "ordering": _ordering,
-    "plot_choice": _plot_choice,
-}
+    def fail(self, message: str) -> NoReturn:
+        raise VariantError(message, self.line)
 
 
 def values_of(env: Env) -> dict[str, Any]:

@@ -18,7 +18,8 @@ class Variant:
     ``figures`` holds the prompt's figures first, then (plot_choice) one figure per option;
     an option's choice names its figure by index (``choice["figure"]``), and
     ``render_variant_figure(v, index)`` draws any of them. For ordering questions ``choices``
-    holds the items to order.
+    holds the items to order. ``choices`` and ``answer_key`` are shaped by the kind
+    (``quizsvc.kinds``).
     """
 
     template_id: str
@@ -36,11 +37,6 @@ class Variant:
     hints_html: list[str] = field(default_factory=list)
     objectives: list[str] = field(default_factory=list)
     difficulty: int = 1
-
-    @property
-    def items(self) -> list[dict[str, Any]]:
-        """The items of an ordering question (its ``choices``)."""
-        return self.choices if self.kind == "ordering" else []
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, answer key included; JSON-safe (for storage, never for the browser)."""

@@ -17,9 +17,9 @@ from typing import Any
 from flask import current_app
 
 from quizsvc.content import Lesson, Problem, QuestionTemplate
+from quizsvc.kinds.tolerance import describe
 from quizsvc.quiz import Variant, render_variant_figure
 from quizsvc.quiz.generate import VariantError, build, values_of
-from quizsvc.quiz.tolerance import describe
 from quizsvc.services import catalog, live_catalog
 from quizsvc.services.figures import figure_key, get_figure_cache
 

@@ -109,7 +109,7 @@ def set_retention(user: User, percent_text: str) -> float:
     text = percent_text.strip().removesuffix("%").strip()
     low, high = round(scheduling.MIN_RETENTION * 100), round(scheduling.MAX_RETENTION * 100)
     message = f"Enter a whole number of percent from {low} to {high}, such as 90."
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # isdigit() alone takes "²", int() does not
         raise InvalidInput(message)
     value = int(text)
     if not low <= value <= high:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from quizsvc import security
+from quizsvc import kinds, security
 from quizsvc.web import errors, health, request_log
 
 
 def init_web(app: Flask) -> None:
+    app.add_template_global(kinds.get, "question_kind")  # its partial and word, in templates
     request_log.init_app(app)
     security.init_app(app)
     errors.init_app(app)

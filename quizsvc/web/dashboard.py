@@ -14,7 +14,6 @@ from quizsvc.web import progress_format
 bp = Blueprint("dashboard", __name__)
 bp.add_app_template_filter(progress_format.relative, "relative")
 bp.add_app_template_filter(progress_format.rating_word, "rating_word")
-bp.add_app_template_filter(progress_format.kind_word, "kind_word")
 bp.add_app_template_filter(progress_format.utc, "utc")
 
 

@@ -1,14 +1,25 @@
-"""WTForms for the account pages; each carries its CSRF token through Flask-WTF.
+"""WTForms for the account pages and the drill; each carries its CSRF token through Flask-WTF.
 
-Quiz answer forms are built in templates from the question itself (their fields depend on the
-question kind); CSRFProtect covers them as it covers every POST.
+A question's answer form belongs to its kind (``QuestionKind.answer_form``): its fields depend
+on the question; CSRFProtect covers it as it covers every POST.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    EmailField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
+
+from quizsvc.progress.models import Mode
 
 
 class LoginForm(FlaskForm):
@@ -44,3 +55,59 @@ class TokenForm(FlaskForm):
         validators=[DataRequired(), Length(max=80)],
         description="Where you will use it, e.g. “my notebook”.",
     )
+
+
+class WholeNumberField(IntegerField):
+    """A whole number written in the digits 0 to 9.
+
+    ``int()`` also reads "٣" and "1_000", and ``str.isdigit()`` accepts "²", which ``int()``
+    then refuses; a browser's number field sends none of them, so they are refused with the
+    field's message instead of being read (or failing with a server error).
+    """
+
+    def __init__(self, label: str, message: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip()
+        if not text:
+            self.data = None
+            return
+        if not (text.isascii() and text.isdigit()):
+            self.data = None
+            raise ValueError(self.message)
+        self.data = int(text)
+
+
+MODES = [mode.value for mode in Mode]
+
+
+class DrillForm(FlaskForm):
+    """The drill's settings; their ranges are the drill service's to check."""
+
+    lesson = SelectMultipleField(
+        "Lessons", validate_choice=False, validators=[DataRequired("Choose at least one lesson.")]
+    )
+    count = WholeNumberField("Questions", "Enter a whole number for the number of questions.")
+    minutes = WholeNumberField(
+        "Time limit in minutes",
+        "Enter a whole number for the time limit.",
+        validators=[Optional()],
+    )
+    mode = RadioField(
+        "Mode",
+        choices=MODES,
+        default=Mode.EXAM.value,
+        validate_choice=False,
+        validators=[AnyOf(MODES, message="Choose practice or exam mode.")],
+    )
+
+    def validate_count(self, field: WholeNumberField) -> None:
+        if field.data is None:
+            raise ValidationError(field.message)
+
+    def first_error(self) -> str:
+        return str(next(message for errors in self.errors.values() for message in errors))

@@ -83,7 +83,7 @@ def content() -> ResponseReturnValue:
 
 def _seed() -> int:
     raw = request.args.get("seed", "0").strip() or "0"
-    if not raw.isdigit() or int(raw) > MAX_SEED:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_SEED:  # "²" is a digit too
         abort(400, f"A seed is a whole number from 0 to {MAX_SEED}; {raw[:20]!r} is not.")
     return int(raw)
 

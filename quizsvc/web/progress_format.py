@@ -7,13 +7,6 @@ from datetime import UTC, datetime, timedelta
 from quizsvc.progress.models import utcnow
 
 RATING_WORDS = {1: "forgot", 2: "hard", 3: "good", 4: "easy"}
-KIND_WORDS = {
-    "numeric": "number",
-    "single": "one choice",
-    "multiple": "several choices",
-    "ordering": "ordering",
-    "plot_choice": "pick the figure",
-}
 _UNITS = (
     (timedelta(days=365), "year"),
     (timedelta(days=30), "month"),
@@ -45,7 +38,3 @@ def utc(moment: datetime, fmt: str = "%d %b %Y, %H:%M") -> str:
 
 def rating_word(rating: int | None) -> str:
     return RATING_WORDS.get(rating or 0, "not reviewed")
-
-
-def kind_word(kind: str) -> str:
-    return KIND_WORDS.get(kind, kind)

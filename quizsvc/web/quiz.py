@@ -8,8 +8,6 @@ finishing on the last): moving on is always the learner's one click, so nothing 
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import (
     Blueprint,
     current_app,
@@ -23,15 +21,17 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from quizsvc import kinds
+from quizsvc.kinds import AnswerError, AnswerForm
 from quizsvc.progress.models import Mode
 from quizsvc.security import limit_from_config, limit_starts
 from quizsvc.services import attempts, catalog
 from quizsvc.services.attempts import DrillOptions, QuestionView
 from quizsvc.services.errors import Conflict, InvalidInput
 from quizsvc.settings import Settings
-from quizsvc.web.answers import form_values, response_from_form
 from quizsvc.web.auth import ensure_learner
 from quizsvc.web.figures import question_figures
+from quizsvc.web.forms import DrillForm
 
 bp = Blueprint("quiz", __name__)
 
@@ -59,32 +59,24 @@ def start(lesson_id: str) -> ResponseReturnValue:
 @limit_starts
 def drill() -> ResponseReturnValue:
     lessons = [lesson for lesson in catalog.lessons() if lesson.questions]
-    values: dict[str, Any] = {
-        "lessons": {lesson.id for lesson in lessons},
+    defaults = {
+        "lesson": [lesson.id for lesson in lessons],
         "count": attempts.DEFAULT_QUESTIONS,
         "minutes": attempts.DEFAULT_DRILL_MINUTES,
-        "mode": Mode.EXAM.value,
     }
+    form = DrillForm(data=None if request.method == "POST" else defaults)
     error = None
     if request.method == "POST":
-        form = request.form
-        values = {
-            "lessons": set(form.getlist("lesson")),
-            "count": form.get("count", ""),
-            "minutes": form.get("minutes", ""),
-            "mode": form.get("mode", Mode.EXAM.value),
-        }
         try:
+            if not form.validate():
+                raise InvalidInput(form.first_error())
             options = DrillOptions(
-                lesson_ids=sorted(values["lessons"]),
-                count=_integer(values["count"], "the number of questions"),
-                minutes=_integer(values["minutes"] or "0", "the time limit"),
-                mode=_mode(values["mode"]),
+                lesson_ids=sorted(set(form.lesson.data or [])),
+                count=form.count.data or 0,
+                minutes=form.minutes.data or 0,
+                mode=Mode(form.mode.data),
             )
-            if not options.lesson_ids:
-                raise InvalidInput("Choose at least one lesson.")
-            user = ensure_learner()
-            attempt = attempts.start_drill(user, options)
+            attempt = attempts.start_drill(ensure_learner(), options)
         except InvalidInput as exc:
             error = exc.message
         else:
@@ -92,18 +84,12 @@ def drill() -> ResponseReturnValue:
     return render_template(
         "quiz/drill.html",
         lessons=lessons,
-        values=values,
+        form=form,
         error=error,
         max_questions=attempts.MAX_QUESTIONS,
         min_questions=attempts.MIN_DRILL_QUESTIONS,
         max_minutes=attempts.MAX_DRILL_MINUTES,
     ), (422 if error else 200)
-
-
-def _integer(text: str, what: str) -> int:
-    if not text.strip().isdigit():
-        raise InvalidInput(f"Enter a whole number for {what}.")
-    return int(text)
 
 
 @bp.get("/attempts/<int:attempt_id>")
@@ -120,19 +106,20 @@ def resume(attempt_id: int) -> ResponseReturnValue:
 @limit_from_config("ANSWER_RATE_LIMIT", per_user=True)
 def question(attempt_id: int, position: int) -> ResponseReturnValue:
     view = attempts.show_question(current_user, attempt_id, position)
+    kind = kinds.get(view.public["kind"])
     if request.method == "GET":
-        values = form_values(view.public["kind"], view.latest.raw if view.latest else None)
-        return _question_page(view, values)
+        latest = view.latest.raw if view.latest else None
+        return _question_page(view, kind.answer_form(view.public, response=latest))
     if view.attempt.finished:
         flash("This attempt is finished: here is its review.", "info")
         return redirect(url_for(".review", attempt_id=attempt_id))
-    kind = view.public["kind"]
-    choice_ids = [c["id"] for c in view.public["choices"]]
+    form = kind.answer_form(view.public, formdata=request.form)
     try:
-        response = response_from_form(kind, choice_ids, request.form)
-        submission = attempts.submit_answer(current_user, attempt_id, position, response)
+        submission = attempts.submit_answer(current_user, attempt_id, position, form.response())
+    except AnswerError as exc:
+        return _question_page(view, form, error=str(exc)), 422
     except InvalidInput as exc:
-        return _question_page(view, _submitted_values(kind, choice_ids), error=exc.message), 422
+        return _question_page(view, form, error=exc.message), 422
     except Conflict as exc:
         flash(exc.message, "error")
         return redirect(url_for(".question", attempt_id=attempt_id, position=position))
@@ -145,17 +132,8 @@ def question(attempt_id: int, position: int) -> ResponseReturnValue:
     return redirect(url_for(".question", attempt_id=attempt_id, position=position))
 
 
-def _submitted_values(kind: str, choice_ids: list[str]) -> dict[str, Any]:
-    form = request.form
-    if kind == "ordering":
-        return {"ranks": {i: form.get(f"rank-{i}", "") for i in choice_ids}}
-    if kind == "numeric":
-        return {"answer": form.get("answer", "")}
-    return {"choice": set(form.getlist("choice"))}
-
-
 def _question_page(
-    view: QuestionView, values: dict[str, Any], error: str | None = None
+    view: QuestionView, form: AnswerForm, error: str | None = None
 ) -> ResponseReturnValue:
     attempt = view.attempt
     return render_template(
@@ -164,7 +142,7 @@ def _question_page(
         attempt=attempt,
         title=attempts.attempt_title(attempt),
         figures=question_figures(view),
-        values=values,
+        form=form,
         error=error,
         answered=sum(1 for q in attempt.questions if q.answered),
         deadline=attempt.deadline(),

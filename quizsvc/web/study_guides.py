@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from quizsvc import kinds
 from quizsvc.progress.models import utcnow
 from quizsvc.services import study_guides
 from quizsvc.services.study_guides import PracticeQuestion
@@ -18,19 +19,7 @@ bp = Blueprint("study_guides", __name__)
 @bp.app_template_filter("answer_key")
 def answer_key_html(question: PracticeQuestion) -> Markup:
     """The answer key in the words of the printed question (choices by their letter)."""
-    key = question.answer_key
-    if question.kind == "numeric":
-        return Markup("<p>{}</p>").format(key["display"])
-    by_id = {choice.id: choice for choice in question.choices}
-    if question.kind == "ordering":
-        items = Markup("").join(Markup("<li>{}</li>").format(by_id[i].html) for i in key["order"])
-        return Markup("<ol>{}</ol>").format(items)
-    return Markup("").join(
-        Markup('<div class="choice-key"><strong>{}.</strong> {}</div>').format(
-            by_id[i].letter, by_id[i].html
-        )
-        for i in key["correct"]
-    )
+    return kinds.get(question.kind).guide_answer_html(question.answer_key, question.choices)
 
 
 @bp.get("/lessons/<lesson_id>/study-guide")

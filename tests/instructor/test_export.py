@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from quizsvc.cli import main
 from quizsvc.content import load_catalog
-from quizsvc.export.bank import Bank, build_bank, tolerance_interval
+from quizsvc.export.bank import Bank, build_bank
 from quizsvc.export.gift import gift_text
 from quizsvc.export.qti import qti_package
-from quizsvc.quiz import within
+from quizsvc.kinds.tolerance import tolerance_interval, within
 from tests.web.helpers import FIXTURE_CONTENT
 
 pytestmark = pytest.mark.xdist_group("export")  # one worker draws the figures once

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import escape
-
+from quizsvc import kinds
 from quizsvc.progress.models import Attempt, AttemptQuestion, Mode, Response
 from quizsvc.quiz import Variant, correct_answer_html
 from quizsvc.services.attempts.access import latest_response, over
@@ -36,14 +35,7 @@ class QuestionView:
         """The learner's latest answer as they chose it, in the question's own words."""
         if self.latest is None:
             return ""
-        kind, raw = self.public["kind"], self.latest.raw
-        choices = {c["id"]: c["html"] for c in self.public["choices"]}
-        if kind == "numeric":
-            return f"<p>{escape(raw)}</p>"
-        if kind in ("single", "plot_choice"):
-            return str(choices.get(raw, ""))
-        items = "".join(f"<li>{choices.get(choice_id, '')}</li>" for choice_id in raw)
-        return f"<ol>{items}</ol>" if kind == "ordering" else f"<ul>{items}</ul>"
+        return kinds.get(self.public["kind"]).answer_html(self.public, self.latest.raw)
 
 
 @dataclass(frozen=True)

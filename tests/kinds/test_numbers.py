@@ -101,3 +101,19 @@ def test_arbitrary_text_parses_to_a_finite_number_or_raises_answer_error(text: s
         assert str(exc)
     else:
         assert math.isfinite(value)
+
+
+def test_superscripts_are_refused_and_other_decimal_digits_read_as_digits() -> None:
+    """``²`` is no decimal digit (the message says what is accepted); ``٣`` and ``５`` are
+    decimal digits in other scripts and read as 3 and 5, as Python's float() reads them."""
+    with pytest.raises(AnswerError, match="not a number we can read"):
+        parse_number("10²")
+    assert parse_number("٣") == 3.0 and parse_number("５e-1") == 0.5
+
+
+@given(st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=8))
+def test_text_of_unicode_digits_is_a_number_or_a_message(text: str) -> None:
+    try:
+        assert math.isfinite(parse_number(text))
+    except AnswerError as exc:
+        assert "Enter a number" in str(exc)

@@ -1,13 +1,16 @@
 """When a numeric answer counts as right: relative, absolute, significant figures, log10.
 
-One definition serves grading and the content checker (which asks whether two choices or a
-distractor and the answer are indistinguishable), so they can never disagree.
+One definition serves grading, the content checker (which asks whether two choices or a
+distractor and the answer are indistinguishable) and the exports (which grade by interval), so
+they can never disagree.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+
+TOLERANCES: tuple[str, ...] = ("relative", "absolute", "sigfigs", "log10")
 
 # Floating-point slack so that the key itself, rounded as shown, is never refused.
 _SLACK = 1e-9
@@ -46,3 +49,23 @@ def describe(tolerance: Mapping[str, float]) -> str:
     if kind == "sigfigs":
         return f"to {int(amount)} significant figures"
     return f"within a factor of {10**amount:.3g}"
+
+
+def tolerance_interval(value: float, tolerance: Mapping[str, float]) -> tuple[float, float]:
+    """The numbers :func:`within` accepts for ``value``, as a closed interval, for systems that
+    grade numbers by range (Canvas, Moodle)."""
+    ((kind, amount),) = tolerance.items()
+    if kind == "absolute":
+        half = amount
+    elif kind == "relative":
+        half = amount * abs(value)
+    elif kind == "sigfigs":
+        if value == 0:
+            return 0.0, 0.0
+        half = 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - int(amount) + 1)
+    elif kind == "log10":
+        low, high = abs(value) / 10.0**amount, abs(value) * 10.0**amount
+        return (low, high) if value > 0 else (-high, -low)
+    else:
+        raise ValueError(f"unknown tolerance {kind!r}")
+    return value - half, value + half

@@ -1,0 +1,226 @@
+"""``numeric``: the learner types a number, right within a tolerance of the key.
+
+Misconceptions are wrong answers a template predicts (``=1/ratio``); a response within the
+tolerance of one gets its feedback instead of the generic one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+from wtforms import StringField
+
+from quizsvc.kinds.base import (
+    CORRECT_HTML,
+    AnswerForm,
+    Fields,
+    Finding,
+    Generation,
+    GiftWriter,
+    Grade,
+    LabelTools,
+    Lettered,
+    OutcomeTools,
+    QtiItem,
+    QuestionKind,
+    Shown,
+    VariantData,
+)
+from quizsvc.kinds.numbers import parse_number
+from quizsvc.kinds.tolerance import describe, tolerance_interval, within
+
+DEFAULT_TOLERANCE: dict[str, float] = {"relative": 0.05}
+DEFAULT_FORMAT = ".4g"
+MAX_POWER = 12  # wrong powers of ten that labels name ("off by a factor of 10^3")
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    value: Any  # a number or an expression
+    tolerance: dict[str, float]
+    format: str = DEFAULT_FORMAT
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Misconception:
+    value: Any
+    feedback: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class NumericSpec:
+    answer: AnswerSpec
+    misconceptions: tuple[Misconception, ...] = ()
+
+
+class NumericForm(AnswerForm):
+    answer = StringField("Your answer", default="")
+
+    def read(self) -> str:
+        return self.answer.data or ""
+
+
+class Numeric(QuestionKind):
+    name = "numeric"
+    word = "number"
+    keys = ("answer", "misconceptions")
+    partial = "kinds/numeric.html"
+    response_doc = "numeric: the text typed (e.g. '1e-3')"
+    response_schema = {"type": "string"}  # noqa: RUF012 (read-only)
+    qti_type = "numerical_question"
+
+    def parse(self, q: Fields) -> NumericSpec | None:
+        answer = self._answer(q)
+        misconceptions = []
+        for m in q.maps("misconceptions", "a misconception"):
+            m.check_keys(("value", "feedback"))
+            value = m.number("value", "misconception value")
+            feedback = m.text("feedback", required=True)
+            misconceptions.append(Misconception(value, feedback, m.line))
+        return NumericSpec(answer, tuple(misconceptions)) if answer else None
+
+    def _answer(self, q: Fields) -> AnswerSpec | None:
+        data = q.mapping("answer")
+        if data is None:
+            q.require("answer", "add answer: {value: =x, tolerance: {relative: 0.05}}")
+            return None
+        data.check_keys(("value", "tolerance", "format"))
+        if not data.require("value", "add value: =name"):
+            return None
+        value = data.number("value", "answer value")
+        tolerance = data.tolerance("tolerance", DEFAULT_TOLERANCE)
+        fmt = data.number_format("format", DEFAULT_FORMAT)
+        return AnswerSpec(value, tolerance, fmt, data.line)
+
+    def generate(
+        self, spec: NumericSpec, g: Generation
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        answer = spec.answer
+        value = g.number(answer.value, answer.line, "the answer")
+        misconceptions = []
+        for m in spec.misconceptions:
+            result = g.value(m.value, m.line)
+            # A misconception that is not a finite number cannot match any answer: leave it out.
+            if _finite(result):
+                misconceptions.append(
+                    {"value": float(result), "feedback_html": g.html(m.feedback, m.line)}
+                )
+        key = {
+            "value": value,
+            "tolerance": dict(answer.tolerance),
+            "format": answer.format,
+            "display": format(value, answer.format),
+            "misconceptions": misconceptions,
+        }
+        return [], key
+
+    def inspect(self, spec: NumericSpec, variant: VariantData, line: int) -> list[Finding]:
+        key = variant.answer_key
+        found: list[Finding] = []
+        tolerance = key["tolerance"]
+        if "relative" in tolerance and key["value"] == 0:
+            message = "the answer is 0, so a relative tolerance accepts only 0"
+            found.append(Finding("warning", spec.answer.line, message, "use an absolute tolerance"))
+        if "log10" in tolerance and key["value"] <= 0:
+            message = "a log10 tolerance needs a positive answer"
+            fix = "use a relative or absolute tolerance"
+            found.append(
+                Finding("error", spec.answer.line, message, fix, f"answer {key['display']}")
+            )
+        for i, misconception in enumerate(key["misconceptions"]):
+            if within(misconception["value"], key["value"], tolerance):
+                found.append(Finding(
+                    "error", spec.misconceptions[i].line,
+                    f"misconception {i + 1} would be graded correct",
+                    "change the parameters so the two differ, or narrow the tolerance",
+                    f"{misconception['value']:.4g} against answer {key['display']}",
+                ))  # fmt: skip
+        return found
+
+    def grade(self, variant: VariantData, response: Any) -> Grade:
+        x = parse_number(response)
+        key = variant.answer_key
+        correct_html = self.correct_answer_html(variant)
+        if within(x, key["value"], key["tolerance"]):
+            return Grade(1.0, True, CORRECT_HTML, x, correct_html)
+        for misconception in key["misconceptions"]:
+            if within(x, misconception["value"], key["tolerance"]):
+                return Grade(0.0, False, misconception["feedback_html"], x, correct_html)
+        feedback = "<p>Not within the tolerance of the answer.</p>"
+        return Grade(0.0, False, feedback, x, correct_html)
+
+    def correct_answer_html(self, variant: VariantData) -> str:
+        key = variant.answer_key
+        return f"<p>{escape(key['display'])} ({describe(key['tolerance'])})</p>"
+
+    def answer_html(self, public: Mapping[str, Any], raw: Any) -> str:
+        return f"<p>{escape(raw)}</p>"
+
+    def answer_form(
+        self, public: Mapping[str, Any], formdata: Any = None, response: Any = None
+    ) -> NumericForm:
+        data = {"answer": str(response)} if response is not None else None
+        return NumericForm(formdata, data=data)
+
+    def guide_answer_html(self, key: Mapping[str, Any], choices: Sequence[Lettered]) -> Markup:
+        return Markup("<p>{}</p>").format(key["display"])
+
+    def qti(self, item: QtiItem) -> dict[str, str]:
+        response = item.sub(item.presentation, "response_str", ident="response1",
+                            rcardinality="Single")  # fmt: skip
+        item.sub(item.sub(response, "render_fib", fibtype="Decimal"), "response_label",
+                 ident="answer1")  # fmt: skip
+        key = item.variant.answer_key
+        low, high = tolerance_interval(key["value"], key["tolerance"])
+        _, variables = item.condition(score="100")
+        item.sub(variables, "vargte", repr(low), respident="response1")
+        item.sub(variables, "varlte", repr(high), respident="response1")
+        return {}
+
+    def gift(self, g: GiftWriter) -> tuple[str, list[str]]:
+        """Each misconception is its own 0 % answer with its feedback."""
+        key = g.variant.answer_key
+        tolerance = key["tolerance"]
+        lines = [f"=%100%{_range(key['value'], tolerance)}#{g.escape(CORRECT_HTML)}"]
+        lines += [
+            f"=%0%{_range(m['value'], tolerance)}#{g.escape(m['feedback_html'])}"
+            for m in key["misconceptions"]
+        ]
+        return "#", lines
+
+    def outcome(self, spec: NumericSpec, t: OutcomeTools) -> float:
+        return float(t.variant.answer_key["value"])
+
+    def wrong_answers(
+        self, variant: Mapping[str, Any], parsed: Any, feedback_html: str, t: LabelTools
+    ) -> Shown:
+        """The misconception that caught the answer, or the two slips that matter on
+        log-scale plots: a wrong power of ten and a wrong sign."""
+        key = variant["answer_key"]
+        x = float(parsed)
+        for misconception in key["misconceptions"]:
+            if feedback_html and feedback_html == misconception["feedback_html"]:
+                return ((t.short(f"misconception: {t.readable(feedback_html)}"), ""),)
+        value, tolerance = key["value"], key["tolerance"]
+        if x != 0 and within(-x, value, tolerance):
+            return (("wrong sign", ""),)
+        if x != 0 and value != 0 and (x > 0) == (value > 0):
+            power = round(math.log10(abs(x / value)))
+            if 0 < abs(power) <= MAX_POWER and within(x / 10.0**power, value, tolerance):
+                return ((f"off by a factor of 10^{power}", ""),)
+        return (("not within tolerance (no known slip)", ""),)
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _range(value: float, tolerance: Mapping[str, float]) -> str:
+    low, high = tolerance_interval(value, tolerance)
+    return f"{float(low)!r}..{float(high)!r}"
