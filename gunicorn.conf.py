@@ -1,6 +1,7 @@
 """gunicorn settings for quizsvc (`quizsvc serve` uses this file)."""
 
 import os
+import sys
 
 workers = int(os.environ.get("QUIZSVC_WORKERS", str(max(2, os.cpu_count() or 1))))
 worker_class = "sync"
@@ -28,7 +29,17 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
-    """Warm up (first render, first kernels, the lesson catalog) before the first request."""
+    """Check the rate-limit storage against the real worker count, then warm up (first render,
+    first kernels, the lesson catalog) before the first request."""
+    from gunicorn.arbiter import Arbiter
+
+    from quizsvc.config import ConfigError
+    from quizsvc.security.limits import check_shared_storage
     from quizsvc.warmup import warm_up
 
+    try:
+        check_shared_storage(worker.wsgi, worker.cfg.workers)
+    except ConfigError as exc:
+        worker.log.error("quizsvc: %s", exc)
+        sys.exit(Arbiter.WORKER_BOOT_ERROR)  # the arbiter stops: "Worker failed to boot."
     warm_up(worker.wsgi)

@@ -58,10 +58,12 @@ def seed(answers: int) -> tuple[str, str]:
         utcnow,
     )
     from quizsvc.services import accounts, catalog
+    from quizsvc.settings import Settings
 
     app = create_app()
     with app.app_context():
-        user = accounts.create_user(EMAIL, PASSWORD)
+        method = Settings.of(app).password_hash_method
+        user = accounts.create_user(EMAIL, PASSWORD, hash_method=method)
         templates = [t for lesson in catalog.lessons() for t in lesson.questions]
         rng = random.Random(11)
         now = utcnow()

@@ -215,8 +215,11 @@ def prepare(env: dict[str, str]) -> str:
     script = (
         "from quizsvc import create_app\n"
         "from quizsvc.services import accounts, tokens\n"
-        "with create_app().app_context():\n"
-        "    user = accounts.create_user('bench@example.org', 'bench-password')\n"
+        "from quizsvc.settings import Settings\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    method = Settings.of(app).password_hash_method\n"
+        "    user = accounts.create_user('bench@example.org', 'bench-pass', hash_method=method)\n"
         "    print(tokens.create_token(user, 'bench')[1])\n"
     )
     done = subprocess.run(

@@ -22,6 +22,7 @@ DEFAULT_QUIZ_QUESTIONS = 10
 DEFAULT_LESSON_FIGURE_SEEDS = 8
 DEFAULT_FIGURE_CACHE_MAX_MB = 500
 DEFAULT_TEMPLATE_REPORT_SEEDS = 100
+DEFAULT_PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's; tests use a fast pbkdf2
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Settings:
     figure_cache_max_bytes: int
     template_report_dir: Path
     template_report_seeds: int
+    password_hash_method: str  # werkzeug's method for new password hashes
 
     @classmethod
     def of(cls, app: Flask) -> Settings:
@@ -53,6 +55,9 @@ class Settings:
             ),
             template_report_seeds=int(
                 config.get("TEMPLATE_REPORT_SEEDS", DEFAULT_TEMPLATE_REPORT_SEEDS)
+            ),
+            password_hash_method=str(
+                config.get("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH_METHOD)
             ),
         )
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from flask import Flask
 
 from quizsvc.api import routes
-from quizsvc.web.security import csrf
+from quizsvc.security import csrf, identity
 
 
 def init_api(app: Flask) -> None:
     csrf.exempt(routes.bp)  # routes.authenticate applies CSRF to session-authenticated writes
+    identity.accept_bearer_tokens(routes.bp.name)
     app.register_blueprint(routes.bp)

@@ -225,6 +225,11 @@ def _error(description: str) -> dict[str, Any]:
     return _json(_ref("Error"), description)
 
 
+def _too_many(description: str) -> dict[str, Any]:
+    wait = {"description": "Seconds until a request is let through again.", "schema": INTEGER}
+    return {**_error(description), "headers": {"Retry-After": wait}}
+
+
 UNAUTHORIZED = _error("No valid token or session.")
 NOT_YOURS = _error("No such attempt or question among yours.")
 TOO_LARGE = _error("The body is larger than the server accepts (256 KB by default).")
@@ -308,7 +313,7 @@ def _paths() -> dict[str, Any]:
                     "413": TOO_LARGE,
                     "409": _error("The lesson has no questions."),
                     "422": _error("Invalid options; the message says which."),
-                    "429": _error("Too many attempts started in a short time."),
+                    "429": _too_many("Too many attempts started in a short time."),
                 },
             },
         },
@@ -382,7 +387,7 @@ def _paths() -> dict[str, Any]:
                     ),
                     "413": TOO_LARGE,
                     "422": _error("Malformed answer (not counted); the message says why."),
-                    "429": _error("Too many answers in a short time."),
+                    "429": _too_many("Too many answers in a short time."),
                 },
             }
         },

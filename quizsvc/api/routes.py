@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.datastructures import WWWAuthenticate
@@ -19,11 +19,11 @@ from quizsvc.api.serialize import (
     user_json,
 )
 from quizsvc.progress.models import Mode, User
-from quizsvc.services import attempts, catalog, figures, progress, tokens
+from quizsvc.security import csrf, identity, limit_from_config, limit_starts
+from quizsvc.services import attempts, catalog, figures, progress
 from quizsvc.services.attempts import DrillOptions
 from quizsvc.services.errors import InvalidInput, NotFound
 from quizsvc.settings import Settings
-from quizsvc.web.security import csrf, limit_from_config
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -32,21 +32,19 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @bp.before_request
 def authenticate() -> None:
-    """Find the caller: a bearer token, else the browser session (with CSRF on writes)."""
-    g.api_user = None
-    header = request.headers.get("Authorization")
-    if header:
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+    """Check the caller's credentials (quizsvc.security.identity finds the caller): a bearer
+    token must be valid; a browser session must send its CSRF token on writes."""
+    if identity.token_request():
+        if identity.bearer_token() is None:
             raise _unauthorized("Send the token as 'Authorization: Bearer <token>'.")
-        user = tokens.user_for_token(token.strip())
-        if user is None:
+        if not current_user.is_authenticated:
             raise _unauthorized("This token is unknown or has been revoked.")
-        g.api_user = user
-    elif current_user.is_authenticated:
-        if request.method not in SAFE_METHODS and current_app.config["WTF_CSRF_ENABLED"]:
-            csrf.protect()
-        g.api_user = current_user._get_current_object()
+    elif (
+        current_user.is_authenticated
+        and request.method not in SAFE_METHODS
+        and current_app.config["WTF_CSRF_ENABLED"]
+    ):
+        csrf.protect()
 
 
 def _unauthorized(message: str) -> Unauthorized:
@@ -54,10 +52,9 @@ def _unauthorized(message: str) -> Unauthorized:
 
 
 def learner() -> User:
-    user: User | None = g.api_user
-    if user is None:
+    if not current_user.is_authenticated:
         raise _unauthorized("Log in, or send a personal API token as a bearer token.")
-    return user
+    return current_user._get_current_object()
 
 
 def _body(*fields: str) -> dict[str, Any]:
@@ -93,10 +90,9 @@ def me() -> ResponseReturnValue:
 
 @bp.get("/lessons")
 def lessons() -> ResponseReturnValue:
-    user: User | None = g.api_user
-    if user is None:
+    if not current_user.is_authenticated:
         return jsonify(lessons=[lesson_json(lesson, None) for lesson in catalog.lessons()])
-    return jsonify(lessons=[lesson_json(s.lesson, s) for s in progress.lesson_statuses(user)])
+    return jsonify(lessons=[lesson_json(s.lesson, s) for s in progress.lesson_statuses(learner())])
 
 
 @bp.get("/progress")
@@ -121,7 +117,7 @@ def list_attempts() -> ResponseReturnValue:
 
 
 @bp.post("/attempts")
-@limit_from_config("START_RATE_LIMIT", per_user=True)
+@limit_starts
 def start_attempt() -> ResponseReturnValue:
     user = learner()
     body = _body("lesson_id", "drill", "mode")

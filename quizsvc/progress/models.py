@@ -97,9 +97,14 @@ class User(Base):
     is_authenticated = True
     is_active = True
     is_anonymous = False
+    # The login session this object was loaded for, set by quizsvc.security.identity. It is what
+    # Flask-Login keeps in the cookie (its "alternative token"): the cookie names a revocable
+    # session on the server, never the account itself.
+    __allow_unmapped__ = True
+    session_token: str | None = None
 
-    def get_id(self) -> str:
-        return str(self.id)
+    def get_id(self) -> str | None:
+        return self.session_token
 
     @property
     def is_instructor(self) -> bool:
@@ -128,6 +133,23 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginSession(Base):
+    """One logged-in browser (or guest). The cookie carries a random token; only its SHA-256 is
+    stored, so logging out, "log out of all devices" and a password change delete rows here and
+    every copy of the cookie stops working at once."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -6,24 +6,22 @@ else's work; signing up fills in that same row, which is why nothing needs copyi
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, Role, User, utcnow
-from quizsvc.services import progress_events
+from quizsvc.services import progress_events, sessions
 from quizsvc.services.errors import Conflict, InvalidInput, NotFound
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200
-# Hash a throw-away password when the email is unknown, so a failed log-in takes the same time
-# whether or not the account exists.
-_DUMMY_HASH: dict[str, str] = {}
 
 
 def normalize_email(email: str) -> str:
@@ -45,8 +43,9 @@ def check_password(password: str) -> str:
     return password
 
 
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+def hash_password(password: str, method: str) -> str:
+    """A hash of an acceptable password; `method` is Settings.password_hash_method."""
+    return generate_password_hash(check_password(password), method=method)
 
 
 def get_user(user_id: int) -> User | None:
@@ -58,12 +57,17 @@ def find_by_email(email: str) -> User | None:
 
 
 def create_user(
-    email: str, password: str, *, role: Role = Role.STUDENT, display_name: str = ""
+    email: str,
+    password: str,
+    *,
+    hash_method: str,
+    role: Role = Role.STUDENT,
+    display_name: str = "",
 ) -> User:
     """A new account; a taken email is a Conflict."""
     user = User(
         email=check_email(email),
-        password_hash=hash_password(check_password(password)),
+        password_hash=hash_password(password, hash_method),
         role=role,
         display_name=display_name.strip()[:80],
         is_guest=False,
@@ -88,13 +92,20 @@ def create_guest() -> User:
     return user
 
 
-def sign_up(email: str, password: str, display_name: str = "", guest: User | None = None) -> User:
+def sign_up(
+    email: str,
+    password: str,
+    display_name: str = "",
+    guest: User | None = None,
+    *,
+    hash_method: str,
+) -> User:
     """Create an account; when a guest signs up, their row becomes the account and keeps
     every attempt they made."""
     if guest is None or not guest.is_guest:
-        return create_user(email, password, display_name=display_name)
+        return create_user(email, password, hash_method=hash_method, display_name=display_name)
     guest.email = check_email(email)
-    guest.password_hash = hash_password(check_password(password))
+    guest.password_hash = hash_password(password, hash_method)
     guest.display_name = display_name.strip()[:80]
     guest.is_guest = False
     return _save_new_account(guest)
@@ -111,19 +122,40 @@ def _save_new_account(user: User) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The account for these credentials, or None; never says which of the two was wrong."""
+@functools.cache
+def _stand_in_hash(method: str) -> str:
+    """A hash of a random password, made once per method: an unknown email is checked against
+    it, so a failed log-in does the same hashing work whether or not the account exists."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def authenticate(email: str, password: str, *, hash_method: str) -> User | None:
+    """The account for these credentials, or None; never says which of the two was wrong.
+    `hash_method` is that of new hashes, which the stand-in for an unknown email matches."""
     user = find_by_email(email)
     if user is None or user.password_hash is None:
-        method = current_app.config["PASSWORD_HASH_METHOD"]
-        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x" * 12, method=method))
-        check_password_hash(dummy, password)
+        check_password_hash(_stand_in_hash(hash_method), password)
         return None
     if not check_password_hash(user.password_hash, password):
         return None
     user.last_login_at = utcnow()
     get_session().commit()
     return user
+
+
+def change_password(user: User, current: str, new: str, *, hash_method: str) -> int:
+    """Change the password of a logged-in user who knows the current one; see set_password."""
+    if user.password_hash is None or not check_password_hash(user.password_hash, current):
+        raise InvalidInput("Your current password is not right.")
+    return set_password(user, new, hash_method=hash_method)
+
+
+def set_password(user: User, password: str, *, hash_method: str) -> int:
+    """A new password, and every login session of the account ends: changing the password is
+    how a person locks out whoever else had it (or a copy of a session cookie). Returns how
+    many sessions ended; the caller opens a new one for the browser that made the change."""
+    user.password_hash = hash_password(password, hash_method)
+    return sessions.end_all_sessions(user)  # commits the new hash too
 
 
 def merge_guest(guest: User, into: User) -> None:

@@ -1,12 +1,8 @@
-"""Personal API tokens: shown once, stored as a SHA-256 hash, revocable.
-
-A token is a bearer secret with 256 bits of randomness, so a fast hash is enough (no salt or
-slow KDF needed: there is nothing to brute-force), and lookups stay one indexed query.
-"""
+"""Personal API tokens: shown once, stored as a SHA-256 hash (see services.credentials),
+revocable."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -14,16 +10,13 @@ from sqlalchemy import select
 
 from quizsvc.db import get_session
 from quizsvc.progress.models import ApiToken, User, utcnow
-from quizsvc.services.errors import Conflict, InvalidInput, NotFound
+from quizsvc.services.credentials import delete_own, digest
+from quizsvc.services.errors import Conflict, InvalidInput
 
 TOKEN_PREFIX = "qz_"
 MAX_TOKENS_PER_USER = 20
 # Writing last_used_at on every API call would turn each read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
@@ -41,7 +34,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
         user_id=user.id,
         name=name,
         prefix=plaintext[: len(TOKEN_PREFIX) + 6],
-        token_hash=_digest(plaintext),
+        token_hash=digest(plaintext),
     )
     session.add(token)
     session.commit()
@@ -54,19 +47,14 @@ def list_tokens(user: User) -> list[ApiToken]:
 
 
 def revoke_token(user: User, token_id: int) -> None:
-    session = get_session()
-    token = session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
-    session.delete(token)
-    session.commit()
+    delete_own(ApiToken, token_id, user, "No such token.")
 
 
 def user_for_token(plaintext: str) -> User | None:
     if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 100:
         return None
     session = get_session()
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plaintext)))
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(plaintext)))
     if token is None:
         return None
     now = utcnow()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from quizsvc import kinds
-from quizsvc.web import errors, health, limits, request_log, security
+from quizsvc import kinds, security
+from quizsvc.web import errors, health, limits, request_log
 
 
 def init_web(app: Flask) -> None:

@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from quizsvc.progress.mastery import LEVEL_THRESHOLDS, Level
+from quizsvc.security import limit_starts
 from quizsvc.services import catalog, dashboard
 from quizsvc.web import progress_format
-from quizsvc.web.security import limit_from_config
 
 bp = Blueprint("dashboard", __name__)
 bp.add_app_template_filter(progress_format.relative, "relative")
@@ -34,7 +34,7 @@ def objective(lesson_id: str, objective_id: str) -> ResponseReturnValue:
 
 @bp.post("/dashboard/objectives/<lesson_id>/<objective_id>/practice")
 @login_required
-@limit_from_config("START_RATE_LIMIT", per_user=True)
+@limit_starts
 def practice(lesson_id: str, objective_id: str) -> ResponseReturnValue:
     attempt = dashboard.practice_objective(current_user, lesson_id, objective_id)
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))

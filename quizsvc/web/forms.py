@@ -37,6 +37,18 @@ class SignupForm(FlaskForm):
     )
 
 
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=200)]
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=8, max=200)],
+        description="At least 8 characters. You stay logged in here; every other device is "
+        "logged out.",
+    )
+
+
 class TokenForm(FlaskForm):
     name = StringField(
         "Token name",

@@ -18,10 +18,10 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from quizsvc.quiz.generate import MAX_SEED
+from quizsvc.security.identity import login_manager
 from quizsvc.services import analytics, catalog, instructor
 from quizsvc.services.figures import Figure, figure_key, get_figure_cache, prepare_svg
 from quizsvc.services.template_report import CHECK_SEEDS, Pending, report_jobs
-from quizsvc.web.auth import login_manager
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 

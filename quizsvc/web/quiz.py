@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from quizsvc import kinds
 from quizsvc.kinds import AnswerError, AnswerForm
 from quizsvc.progress.models import Mode
+from quizsvc.security import limit_from_config, limit_starts
 from quizsvc.services import attempts, catalog
 from quizsvc.services.attempts import DrillOptions, QuestionView
 from quizsvc.services.errors import Conflict, InvalidInput
@@ -31,7 +32,6 @@ from quizsvc.settings import Settings
 from quizsvc.web.auth import ensure_learner
 from quizsvc.web.figures import question_figures
 from quizsvc.web.forms import DrillForm
-from quizsvc.web.security import limit_from_config
 
 bp = Blueprint("quiz", __name__)
 
@@ -46,7 +46,7 @@ def _mode(value: str | None) -> Mode:
 
 
 @bp.post("/lessons/<lesson_id>/attempts")
-@limit_from_config("START_RATE_LIMIT", per_user=True)
+@limit_starts
 def start(lesson_id: str) -> ResponseReturnValue:
     catalog.lesson(lesson_id)  # a 404 for an unknown lesson before a guest is created
     user = ensure_learner()
@@ -56,7 +56,7 @@ def start(lesson_id: str) -> ResponseReturnValue:
 
 
 @bp.route("/drill", methods=["GET", "POST"])
-@limit_from_config("START_RATE_LIMIT", per_user=True)
+@limit_starts
 def drill() -> ResponseReturnValue:
     lessons = [lesson for lesson in catalog.lessons() if lesson.questions]
     defaults = {
@@ -182,7 +182,7 @@ def review(attempt_id: int) -> ResponseReturnValue:
 
 @bp.post("/attempts/<int:attempt_id>/questions/<int:position>/retry")
 @login_required
-@limit_from_config("START_RATE_LIMIT", per_user=True)
+@limit_starts
 def retry(attempt_id: int, position: int) -> ResponseReturnValue:
     attempt = attempts.start_retry(current_user, attempt_id, position)
     return redirect(url_for(".question", attempt_id=attempt.id, position=1))

@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from quizsvc.progress import scheduling
+from quizsvc.security import limit_starts
 from quizsvc.services import reviews
 from quizsvc.services.errors import InvalidInput
-from quizsvc.web.security import limit_from_config
 
 bp = Blueprint("reviews", __name__)
 
@@ -35,7 +35,7 @@ def index() -> ResponseReturnValue:
 
 @bp.post("/review/sessions")
 @login_required
-@limit_from_config("START_RATE_LIMIT", per_user=True)
+@limit_starts
 def start() -> ResponseReturnValue:
     attempt = reviews.start_session(current_user, request.form.get("lesson_id") or None)
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))

@@ -7,12 +7,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quizsvc.services import accounts, tokens
+from tests.support.site import TEST_HASH_METHOD
 from tests.web.helpers import PASSWORD
 
 
 def make_token(app: Flask, email: str) -> str:
     with app.app_context():
-        user = accounts.create_user(email, PASSWORD)
+        user = accounts.create_user(email, PASSWORD, hash_method=TEST_HASH_METHOD)
         _, plaintext = tokens.create_token(user, "tests")
     return plaintext
 

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from quizsvc.security import limiter
 from quizsvc.services.attempts import answering as attempts_service
-from quizsvc.web.security import limiter
 from tests.api.conftest import make_token
 from tests.api.schema import call
 from tests.web.helpers import (
@@ -206,6 +206,8 @@ def test_session_requests_need_the_csrf_header_to_change_anything(app: Flask) ->
     signup_data = {"email": "s@example.org", "password": "long enough", "csrf_token": token}
     assert browser.post("/signup", data=signup_data).status_code == 302
     assert call(browser, "get", f"{V1}/me", "/me").status_code == 200
+    html = browser.get("/").get_data(as_text=True)  # signing up gave the session a new token
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
     body = {"lesson_id": OTHER_LESSON}
     refused = call(browser, "post", f"{V1}/attempts", "/attempts", json=body)
     assert refused.status_code == 400

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from quizsvc.web.security import limiter
+from quizsvc.security import limiter
 from tests.web.helpers import LESSON, OTHER_LESSON, sibling_app, signup, start
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, expect
 from quizsvc.progress.models import Role
 from quizsvc.services import accounts
 from tests.browser.conftest import LiveServer, visiting
+from tests.support.site import TEST_HASH_METHOD
 from tests.web.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -28,7 +29,9 @@ def test_an_instructor_previews_a_question_and_reads_its_analytics(
     )
     with app.app_context():
         if accounts.find_by_email(EMAIL) is None:
-            accounts.create_user(EMAIL, PASSWORD, role=Role.INSTRUCTOR)
+            accounts.create_user(
+                EMAIL, PASSWORD, hash_method=TEST_HASH_METHOD, role=Role.INSTRUCTOR
+            )
 
     with visiting(browser, "instructor") as visit:
         page = visit.page

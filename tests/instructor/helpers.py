@@ -9,6 +9,7 @@ from flask import Flask
 
 from quizsvc.progress.models import Role
 from quizsvc.services import accounts
+from tests.support.site import TEST_HASH_METHOD
 from tests.web.helpers import PASSWORD
 
 INSTRUCTOR = "prof@example.org"
@@ -18,7 +19,7 @@ STUDENT = "ada@example.org"
 def make_user(app: Flask, email: str, *, instructor: bool = False) -> int:
     with app.app_context():
         role = Role.INSTRUCTOR if instructor else Role.STUDENT
-        return accounts.create_user(email, PASSWORD, role=role).id
+        return accounts.create_user(email, PASSWORD, hash_method=TEST_HASH_METHOD, role=role).id
 
 
 def text(fragment: str) -> str:

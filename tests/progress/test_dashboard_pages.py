@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from quizsvc.progress.models import Attempt, AttemptKind, Mode, Role
 from quizsvc.services import accounts
 from tests.progress.helpers import answer_all
-from tests.support.site import page
+from tests.support.site import TEST_HASH_METHOD, page
 from tests.web.helpers import (
     LESSON,
     OTHER_LESSON,
@@ -116,7 +116,9 @@ def test_the_class_view_is_for_instructors(client: FlaskClient, app: Flask) -> N
     answer_all(client, app, start(client, OTHER_LESSON))  # a guest: not counted in the class
     client.post("/logout")
     with app.app_context():
-        accounts.create_user("teacher@example.org", PASSWORD, role=Role.INSTRUCTOR)
+        accounts.create_user(
+            "teacher@example.org", PASSWORD, hash_method=TEST_HASH_METHOD, role=Role.INSTRUCTOR
+        )
     login(client, "teacher@example.org")
 
     html = page(client, "/dashboard/class")

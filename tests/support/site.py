@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 # Every question kind on tiny networks, and a lesson without simulations (tests/web/helpers.py
 # names them).
 FIXTURE_CONTENT = Path(__file__).resolve().parents[1] / "web" / "fixtures" / "lessons"
-# Fast hashing for tests only; production uses werkzeug's scrypt default (see web.security).
+# Fast hashing for tests only; production uses werkzeug's scrypt default (see quizsvc.settings).
 TEST_HASH_METHOD = "pbkdf2:sha256:1000"
 
 

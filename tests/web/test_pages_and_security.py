@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from quizsvc.security import limiter
 from quizsvc.services.figure_store import DiskFigureStore
-from quizsvc.web.security import limiter
 from tests.web.helpers import LESSON, PASSWORD, answer, sibling_app, signup, start
 
 
@@ -166,7 +166,8 @@ def test_rate_limits_are_shared_through_redis(app: Flask) -> None:
     settings = {
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": os.environ["QUIZSVC_TEST_REDIS_URL"],
-        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        # The storage's own key prefix, so that limiter.reset() clears this run's keys only.
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"quizsvc-test-{uuid.uuid4().hex}"},
         "LOGIN_RATE_LIMIT": "3/minute",
     }
     with sibling_app(app, **settings) as limited:

@@ -1,22 +1,31 @@
 """CSRF, rate limits, cookie flags and security headers, with defaults safe for production.
 
+Shared by the pages (quizsvc.web) and the JSON API (quizsvc.api), so it lives below both.
+
 Every default is set with `setdefault`, so instance/config.py, QUIZSVC_* variables and tests can
 override any of them.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, request
-from flask_limiter import Limiter, RouteLimit
-from flask_limiter.util import get_remote_address
-from flask_login import current_user
+from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from quizsvc.security import identity, limits
+from quizsvc.security.limits import limit_from_config, limit_log_ins, limit_starts, limiter
+
+__all__ = [
+    "csrf",
+    "identity",
+    "init_app",
+    "limit_from_config",
+    "limit_log_ins",
+    "limit_starts",
+    "limiter",
+]
+
 csrf = CSRFProtect()
-# One limiter for the process; its storage comes from RATELIMIT_STORAGE_URI (memory:// on a
-# laptop, redis:// in production so that all workers share the counts).
-limiter = Limiter(key_func=get_remote_address)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -37,48 +46,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 DEFAULTS: dict[str, object] = {
     # A CSRF token lives as long as the session, so a long quiz never ends in "form expired".
     "WTF_CSRF_TIME_LIMIT": None,
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_STRATEGY": "moving-window",
-    "LOGIN_RATE_LIMIT": "10 per minute; 60 per hour",
-    "SIGNUP_RATE_LIMIT": "20 per hour",
-    "ANSWER_RATE_LIMIT": "60 per minute",
-    # Starting an attempt runs simulations and writes rows: a loop of starts is the cheapest
-    # way to load the server, so every way to start one shares this per-learner budget.
-    "START_RATE_LIMIT": "30 per minute; 300 per hour",
-    "PASSWORD_HASH_METHOD": "scrypt",
     # Reverse proxies in front of gunicorn whose X-Forwarded-* headers to trust. Without
     # this behind a proxy, every learner shares the proxy's address and its rate limits.
     "TRUSTED_PROXIES": 0,
+    **limits.DEFAULTS,
 }
-
-
-RATE_LIMIT_MESSAGE = "Too many tries in a short time. Wait a minute, then try again."
-
-
-def user_or_address() -> str:
-    """Rate-limit key: the learner when known (a class behind one NAT shares an address).
-    API requests carry their learner in `g.api_user` (a token is not a session)."""
-    api_user = g.get("api_user")
-    if api_user is not None:
-        return f"user:{api_user.id}"
-    if current_user.is_authenticated:
-        return f"user:{current_user.get_id()}"
-    return f"ip:{get_remote_address()}"
-
-
-def limit_from_config(name: str, *, per_user: bool = False) -> RouteLimit:
-    """A POST-only limit whose rate is read from config key `name` at request time.
-
-    Every route decorated with the same `name` draws on one count (a shared scope), so the
-    answer form and the JSON API together allow the rate once, not once each.
-    """
-    return limiter.shared_limit(
-        lambda: current_app.config[name],
-        scope=name,
-        methods=["POST"],
-        key_func=user_or_address if per_user else None,
-        error_message=RATE_LIMIT_MESSAGE,
-    )
 
 
 def init_app(app: Flask) -> None:
@@ -93,7 +65,8 @@ def init_app(app: Flask) -> None:
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     csrf.init_app(app)
-    limiter.init_app(app)
+    limits.init_app(app)
+    identity.init_app(app)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
