@@ -37,7 +37,7 @@ from tests.support.database import (
     make_app,
 )
 from tests.support.faultproxy import FaultProxy
-from tests.support.site import configure
+from tests.support.site import TEST_HASH_METHOD, configure
 from tests.web.helpers import LESSON, PASSWORD, login, sibling_app, signup
 
 T = TypeVar("T")
@@ -147,7 +147,9 @@ def proxied(figure_cache: Path, request: pytest.FixtureRequest) -> Iterator[Prox
     app = configure(make_app(url, **settings), figure_cache)
     try:
         with app.app_context():
-            user = accounts.create_user("prof@example.org", PASSWORD, role=Role.INSTRUCTOR)
+            user = accounts.create_user(
+                "prof@example.org", PASSWORD, hash_method=TEST_HASH_METHOD, role=Role.INSTRUCTOR
+            )
             _, token = tokens.create_token(user, "faults")
         learner = app.test_client()
         login(learner, "prof@example.org")
