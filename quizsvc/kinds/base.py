@@ -252,6 +252,15 @@ class AnswerForm(Form):
     def read(self) -> Any:
         raise NotImplementedError
 
+    def draft(self) -> Any:
+        """What the learner has entered so far, in the response's shape, for a draft kept
+        before they submit; None for nothing, or for an entry that has no such shape yet (a
+        kind whose typed text can be malformed keeps it: see NumericForm)."""
+        try:
+            return self.response()
+        except AnswerError:
+            return None
+
 
 def _messages(errors: Any) -> list[str]:
     if isinstance(errors, str):
