@@ -153,7 +153,7 @@ def test_the_review_shows_a_draft_it_could_not_grade(client: FlaskClient, app: F
     assert "cannot be graded as they stand" in html and "decimal separator" in html
     client.post(f"/attempts/{attempt_id}/finish")
     review = page(client, f"/attempts/{attempt_id}/review")
-    assert "did not save could not be graded" in review and "<p>0,5</p>" in review
+    assert "did not submit could not be graded" in review and "<p>0,5</p>" in review
 
 
 def test_signing_up_mid_exam_returns_to_the_question(client: FlaskClient, app: Flask) -> None:
