@@ -6,9 +6,10 @@ exam answer stays on its question, says "saved" and focuses the way on (the next
 finishing on the last): moving on is always the learner's one click, so nothing advances twice.
 
 Nothing entered is lost by moving on: while a question can be answered, every way to another
-question (Previous, Skip, Next, the question numbers) and "Finish" is a submit button of its
-answer form (`nav`), so the server keeps what is entered as a draft before it redirects, with
-JavaScript or without. static/autosave.js also saves drafts as the learner types (`draft`).
+question (Previous, Skip, Next, the question numbers), "Show a hint" and "Finish" is a submit
+button of its answer form (`nav`), so the server keeps what is entered as a draft before it
+redirects, with JavaScript or without. static/autosave.js also saves drafts as the learner
+types (`draft`).
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ def question(attempt_id: int, position: int) -> ResponseReturnValue:
 
 def _move(view: QuestionView, nav: str) -> ResponseReturnValue:
     """Keep what is entered as a draft (when it changed), then go where the learner asked:
-    another question, or finishing."""
+    another question, a hint, or finishing."""
     attempt, position = view.attempt, view.position
     if view.can_answer:
         kind = kinds.get(view.public["kind"])
@@ -155,6 +156,11 @@ def _move(view: QuestionView, nav: str) -> ResponseReturnValue:
         else:
             if entered != _shown(view):
                 _save(view, entered)
+    if nav == "hint":
+        attempts.reveal_hint(current_user, attempt.id, position)
+        return redirect(
+            url_for(".question", attempt_id=attempt.id, position=position, _anchor="hints")
+        )
     if nav == "finish":
         check = attempts.finish_check(current_user, attempt.id)
         if check.unanswered or check.unreadable:

@@ -207,3 +207,13 @@ def test_ending_a_guest_session_warns_first(client: FlaskClient) -> None:
     assert 'href="/signup?next=/"' in warning
     assert client.post("/logout").status_code == 302
     assert "End guest session" not in page(client, "/")
+
+
+def test_opening_a_hint_keeps_what_was_typed(client: FlaskClient, app: Flask) -> None:
+    signup(client)
+    attempt_id = start(client)
+    numeric = position_of(app, attempt_id, "numeric")
+    hinted = client.post(url(attempt_id, numeric), data={"answer": "3.5", "nav": "hint"})
+    assert hinted.headers["Location"].endswith(f"{url(attempt_id, numeric)}#hints")
+    html = page(client, url(attempt_id, numeric))
+    assert "Read the first and the last point." in html and 'value="3.5"' in html
