@@ -14,7 +14,7 @@ answered question (never before it is answered: their settings would give the an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -39,7 +39,16 @@ from quizsvc.services.explorer_state import (
 )
 from quizsvc.services.figure_store import Figure
 from quizsvc.services.figures import figure_key, get_figure_cache
-from quizsvc.sim import FLOP_BUDGET, LIMITS, SimConfig, SimResult, ValidationError, estimate_flops
+from quizsvc.sim import (
+    ARCHS,
+    FLOP_BUDGET,
+    LIMITS,
+    SimConfig,
+    SimResult,
+    ValidationError,
+    estimate_flops,
+    fields_for,
+)
 
 #: Fields tried, in this order, when a configuration is over the budget.
 BUDGET_FIELDS: tuple[str, ...] = ("steps", "depth", "width", "batch", "seq_len", "hidden", "seeds")
@@ -203,9 +212,7 @@ def _figures(state: ExplorerState, results: Mapping[str, SimResult]) -> list[Sho
         stat = {"metric": state.stat}
         shown.append(_figure("Activation statistics per layer", "layer_stats", feedforward, stat))
     if recurrent:
-        shown.append(
-            _figure("Gradient norm through time", "time_grad_norms", recurrent, {})
-        )
+        shown.append(_figure("Gradient norm through time", "time_grad_norms", recurrent, {}))
     for key, result in results.items():
         if result.config.steps > 0:
             shown.append(_figure(f"Training of {key.upper()}", "training", {key: result}, {}))
@@ -236,14 +243,19 @@ def _with_budget_hint(side: Side) -> dict[str, str]:
     if budget is not None:
         fits = _fitting_values(side)
         if fits:
-            errors["flops"] = f"{budget}; it would fit with {', or '.join(fits)} (the rest unchanged)"
+            errors["flops"] = (
+                f"{budget}; it would fit with {', or '.join(fits)} (the rest unchanged)"
+            )
     return errors
 
 
 def _fitting_values(side: Side) -> list[str]:
     """Per field in BUDGET_FIELDS: the largest value that fits the budget, others unchanged."""
+    relevant = fields_for(side.arch) if side.arch in ARCHS else ()
     values: dict[str, Any] = {}
     for name, raw in side.text.items():
+        if name not in relevant:
+            continue
         try:
             values[name] = read_value(name, raw)
         except ValueError:
@@ -251,25 +263,23 @@ def _fitting_values(side: Side) -> list[str]:
     hints = []
     for name in BUDGET_FIELDS:
         current = values.get(name, DEFAULTS[name])
-        if not isinstance(current, int) or isinstance(current, bool):
+        if name not in relevant or not isinstance(current, int) or isinstance(current, bool):
             continue
-        best = _largest_fitting(lambda v, n=name: {**values, n: v}, int(LIMITS[name][0]), current)
+        best = _largest_fitting(values, name, int(LIMITS[name][0]), current)
         if best is not None:
             hints.append(f"{name} {best}")
     return hints
 
 
-def _largest_fitting(
-    build: Callable[[int], dict[str, Any]], lo: int, current: int
-) -> int | None:
-    """Binary search for the largest value below ``current`` whose config is within budget."""
+def _largest_fitting(values: dict[str, Any], name: str, lo: int, current: int) -> int | None:
+    """Binary search for the largest ``name`` below ``current`` that is within the budget."""
 
     def fits(value: int) -> bool:
         try:
-            cfg = SimConfig.from_dict(build(value))
+            SimConfig.from_dict({**values, name: value})
         except ValidationError:
-            return False
-        return estimate_flops(cfg) <= FLOP_BUDGET
+            return False  # over the budget (construction checks it), or another limit
+        return True
 
     if current <= lo or not fits(lo):
         return None

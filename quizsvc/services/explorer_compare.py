@@ -35,7 +35,7 @@ def power_of_ten(ratio: float) -> str:
 
 
 def setting_changes(a: SimResult, b: SimResult) -> list[str]:
-    """"activation sigmoid instead of tanh", one per setting where B differs from A."""
+    """ "activation sigmoid instead of tanh", one per setting where B differs from A."""
     da, db = a.config.to_dict(), b.config.to_dict()
     changes = []
     for name in DEFAULTS:

@@ -169,8 +169,7 @@ def read_value(name: str, raw: str) -> Any:
             widths = [int(p) for p in parts]
         except ValueError:
             raise ValueError(
-                f"width must be a whole number, or one per layer separated by commas, "
-                f"not {raw!r}"
+                f"width must be a whole number, or one per layer separated by commas, not {raw!r}"
             ) from None
         return widths[0] if len(widths) == 1 else widths
     if name in INT_FIELDS:

@@ -15,9 +15,17 @@ from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from quizsvc.services import explorer
-from quizsvc.services.explorer_state import DEFAULTS, METRICS, STATS, Side, format_value, parse, parse_side
 from quizsvc.security.limits import limiter, rate_limit_message
+from quizsvc.services import explorer
+from quizsvc.services.explorer_state import (
+    DEFAULTS,
+    METRICS,
+    STATS,
+    Side,
+    format_value,
+    parse,
+    parse_side,
+)
 from quizsvc.sim.config import BOOL_FIELDS, CHOICES, FIELD_DOCS
 
 bp = Blueprint("explore", __name__)
@@ -25,18 +33,21 @@ bp = Blueprint("explore", __name__)
 #: Sized for a learner dragging a control: explore.js waits for a pause before it asks.
 DEFAULT_RATE_LIMIT = "120 per minute; 1500 per hour"
 
-#: The form's groups of controls; every other setting is under "More settings".
-GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Network", ("arch", "depth", "width", "activation")),
-    ("Initialisation", ("init", "gain", "bias", "bias_init")),
-    ("Layers", ("norm", "residual", "residual_scale")),
+#: The form's groups of controls, and the networks each applies to ("" for all); every other
+#: setting is under "More settings". A group that does not apply to a side's architecture is
+#: folded away (its values are ignored until the architecture changes).
+GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Network", "", ("arch", "depth", "width", "activation")),
+    ("Initialisation", "", ("init", "gain", "bias", "bias_init")),
+    ("Layers (mlp)", "mlp", ("norm", "residual", "residual_scale")),
     (
         "Recurrent (rnn, lstm, gru)",
+        "recurrent",
         ("seq_len", "hidden", "recurrent_init", "recurrent_gain", "forget_bias"),
     ),
-    ("Training", ("clip_norm", "optimizer", "lr", "steps", "seed")),
+    ("Training", "", ("clip_norm", "optimizer", "lr", "steps", "seed")),
 )
-_GROUPED = {name for _, names in GROUPS for name in names}
+_GROUPED = {name for _, _, names in GROUPS for name in names}
 MORE: tuple[str, ...] = tuple(name for name in DEFAULTS if name not in _GROUPED)
 LABELS: dict[str, str] = {
     "arch": "Architecture",
@@ -139,4 +150,3 @@ def _control(side: Side, name: str, problems: dict[str, str]) -> dict[str, Any]:
         "error": problems.get(name) or side.errors.get(name, ""),
         "numeric": name not in CHOICES and name not in BOOL_FIELDS and name != "width",
     }
-

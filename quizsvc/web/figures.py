@@ -94,7 +94,7 @@ def lesson_html(lesson: Lesson, seed: int) -> Markup:
 
 
 def _explorer_links(lesson: Lesson, figure_id: str, seed: int) -> str:
-    """"Open in the explorer" with the figure's networks, as drawn for this seed."""
+    """ "Open in the explorer" with the figure's networks, as drawn for this seed."""
     links = explorer.figure_links(lesson, figure_id, seed)
     if not links:
         return ""

@@ -94,9 +94,7 @@ def test_lesson_figures_link_to_the_explorer_with_their_settings(client: FlaskCl
     )
 
 
-def test_practice_links_the_networks_only_after_the_answer(
-    client: FlaskClient, app: Flask
-) -> None:
+def test_practice_links_the_networks_only_after_the_answer(client: FlaskClient, app: Flask) -> None:
     signup(client)
     attempt_id = start(client)
     position = position_of(app, attempt_id, "numeric")
