@@ -14,6 +14,7 @@ answered question (never before it is answered: their settings would give the an
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,8 @@ from quizsvc.sim import (
     fields_for,
 )
 
+logger = logging.getLogger("quizsvc.figures")
+
 #: Fields tried, in this order, when a configuration is over the budget.
 BUDGET_FIELDS: tuple[str, ...] = ("steps", "depth", "width", "batch", "seq_len", "hidden", "seeds")
 
@@ -57,7 +60,7 @@ BUDGET_FIELDS: tuple[str, ...] = ("steps", "depth", "width", "batch", "seq_len",
 @dataclass(frozen=True)
 class ShownFigure:
     title: str
-    figure: Figure
+    figure: Figure | None  # None: it could not be drawn (logged); the numbers still show
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,11 @@ def _figure(
     def draw() -> Any:
         return render(kind, sims, labels=labels, theory=theory, **options)
 
-    return ShownFigure(title, get_figure_cache().get(key, draw))
+    try:
+        return ShownFigure(title, get_figure_cache().get(key, draw))
+    except Exception:  # a plotting bug must not cost the learner the numbers beside it
+        logger.exception("explorer figure failed: %s of %s", kind, [s.config for s in sims])
+        return ShownFigure(title, None)
 
 
 def _with_budget_hint(side: Side) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from quizsvc.services.explorer_state import DEFAULTS, format_value
-from quizsvc.sim import SimResult
+from quizsvc.sim import SimResult, fields_for
 
 #: Settings named in the sentence before "and N more".
 MAX_NAMED = 3
@@ -37,9 +37,11 @@ def power_of_ten(ratio: float) -> str:
 def setting_changes(a: SimResult, b: SimResult) -> list[str]:
     """ "activation sigmoid instead of tanh", one per setting where B differs from A."""
     da, db = a.config.to_dict(), b.config.to_dict()
+    # A field of one architecture only (depth, seq_len) is said by "arch lstm instead of mlp".
+    shared = set(fields_for(a.config.arch)) & set(fields_for(b.config.arch))
     changes = []
     for name in DEFAULTS:
-        if da[name] != db[name]:
+        if name in shared and da[name] != db[name]:
             changes.append(f"{name} {format_value(db[name])} instead of {format_value(da[name])}")
     return changes
 

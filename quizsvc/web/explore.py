@@ -131,15 +131,19 @@ def _control(side: Side, name: str, problems: dict[str, str]) -> dict[str, Any]:
     """What the form needs to draw one control: its id, name, label, value and choices."""
     if name in side.text:
         value = side.text[name]
+    elif name == "activation":
+        value = ""  # the architecture's default, so switching arch needs no other change
     elif side.config is not None:
         value = format_value(getattr(side.config, name))
     else:
         value = format_value(DEFAULTS[name])
-    choices: tuple[str, ...] = ()
+    choices: list[tuple[str, str]] = []
+    if name == "activation":
+        choices = [("", "default of the architecture (mlp: relu, others: tanh)")]
     if name in CHOICES:
-        choices = CHOICES[name]
+        choices += [(c, c) for c in CHOICES[name]]
     elif name in BOOL_FIELDS:
-        choices = ("on", "off")
+        choices = [("on", "on"), ("off", "off")]
     return {
         "id": f"{side.key}-{name}",
         "name": f"{side.key}.{name}",

@@ -49,6 +49,14 @@ def test_a_trained_pair_says_how_each_loss_ended() -> None:
     assert f"B's loss was {b.steps[-1].loss:.3g} at step 4" in sentence
 
 
+def test_settings_of_one_architecture_only_are_not_listed_as_differences() -> None:
+    a = simulate(SimConfig(arch="gru", seq_len=10, hidden=8, batch=4))
+    b = simulate(SimConfig(depth=3, width=8, batch=4))
+    sentence = difference_sentence(a, b, "output_grad_norm")
+    assert sentence.startswith("With arch mlp instead of gru, B's first-layer gradient is 10^")
+    assert "of A's gradient at t = 1" in sentence
+
+
 def test_recurrent_networks_compare_the_gradient_at_the_first_time_step() -> None:
     rnn = {"arch": "rnn", "seq_len": 10, "hidden": 8, "batch": 4}
     a, b = simulate(SimConfig(**rnn)), simulate(SimConfig(**rnn, recurrent_gain=0.5))

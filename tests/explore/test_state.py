@@ -82,6 +82,8 @@ def test_fields_of_another_architecture_are_ignored_so_switching_keeps_the_form(
     assert state.b is not None
     assert state.b.config == SimConfig(arch="lstm", forget_bias=1.0)
     assert state.b.text["depth"] == "40"  # still in the form for a switch back
+    # The form's "default of the architecture" activation follows the switch.
+    assert parse({"a.arch": "lstm", "a.activation": ""}).a.config == SimConfig(arch="lstm")
 
 
 def test_unreadable_text_is_a_message_on_its_field() -> None:
