@@ -53,7 +53,9 @@ def test_settings_of_one_architecture_only_are_not_listed_as_differences() -> No
     a = simulate(SimConfig(arch="gru", seq_len=10, hidden=8, batch=4))
     b = simulate(SimConfig(depth=3, width=8, batch=4))
     sentence = difference_sentence(a, b, "output_grad_norm")
-    assert sentence.startswith("With arch mlp instead of gru, B's first-layer gradient is 10^")
+    assert sentence.startswith(
+        "With arch mlp instead of gru, activation relu instead of tanh, B's first-layer gradient"
+    )
     assert "of A's gradient at t = 1" in sentence
 
 

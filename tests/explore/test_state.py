@@ -28,7 +28,7 @@ TEXT = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.dictionaries(st.sampled_from(NAMES), TEXT, max_size=8))
 def test_any_query_parses_to_networks_or_to_messages(args: dict[str, str]) -> None:
     state = parse(args)
@@ -60,7 +60,7 @@ SMALL = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(SMALL, SMALL)
 def test_two_valid_networks_survive_the_round_trip_exactly(a: dict, b: dict) -> None:
     query = configs_query([a, b])
