@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from quizsvc.plots.metrics import GRAD_NORM_METRICS, LAYER_STAT_METRICS
 from quizsvc.sim import SimConfig, ValidationError, fields_for
-from quizsvc.sim.config import BOOL_FIELDS, CHOICES, INT_FIELDS, OPTIONAL_FIELDS
+from quizsvc.sim.limits import BOOL_FIELDS, CHOICES, INT_FIELDS, OPTIONAL_FIELDS
 
 SIDES: tuple[str, ...] = ("a", "b")
 FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(SimConfig))

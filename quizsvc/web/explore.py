@@ -26,7 +26,7 @@ from quizsvc.services.explorer_state import (
     parse,
     parse_side,
 )
-from quizsvc.sim.config import BOOL_FIELDS, CHOICES, FIELD_DOCS
+from quizsvc.sim.limits import BOOL_FIELDS, CHOICES, FIELD_DOCS
 
 bp = Blueprint("explore", __name__)
 

@@ -17,7 +17,7 @@ from quizsvc.services.explorer_state import (
     read_value,
 )
 from quizsvc.sim import SimConfig
-from quizsvc.sim.config import CHOICES
+from quizsvc.sim.limits import CHOICES
 
 NAMES = [f"{side}.{name}" for side in "ab" for name in FIELDS] + ["compare", "metric", "stat"]
 TEXT = st.one_of(
