@@ -75,6 +75,7 @@ def drill() -> ResponseReturnValue:
                 count=form.count.data or 0,
                 minutes=form.minutes.data or 0,
                 mode=Mode(form.mode.data),
+                interview=bool(form.interview.data),
             )
             attempt = attempts.start_drill(ensure_learner(), options)
         except InvalidInput as exc:
@@ -115,6 +116,10 @@ def question(attempt_id: int, position: int) -> ResponseReturnValue:
         return redirect(url_for(".review", attempt_id=attempt_id))
     form = kind.answer_form(view.public, formdata=request.form)
     try:
+        if form.revealing():  # a self-assessed kind's first step: show the model answer
+            return _question_page(
+                attempts.reveal_model_answer(current_user, attempt_id, position), form
+            )
         submission = attempts.submit_answer(current_user, attempt_id, position, form.response())
     except AnswerError as exc:
         return _question_page(view, form, error=str(exc)), 422

@@ -19,7 +19,12 @@ from quizsvc.services.attempts.access import (
     question_of,
     unfinished_attempts,
 )
-from quizsvc.services.attempts.answering import reveal_hint, show_question, submit_answer
+from quizsvc.services.attempts.answering import (
+    reveal_hint,
+    reveal_model_answer,
+    show_question,
+    submit_answer,
+)
 from quizsvc.services.attempts.finishing import finish, review, settle
 from quizsvc.services.attempts.start import (
     DEFAULT_DRILL_MINUTES,
@@ -49,6 +54,7 @@ __all__ = [
     "get_attempt",
     "question_of",
     "reveal_hint",
+    "reveal_model_answer",
     "review",
     "settle",
     "show_question",

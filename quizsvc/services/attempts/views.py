@@ -9,6 +9,7 @@ from quizsvc import kinds
 from quizsvc.progress.models import Attempt, AttemptQuestion, Mode, Response
 from quizsvc.quiz import Variant, correct_answer_html
 from quizsvc.services.attempts.access import latest_response, over
+from quizsvc.services.attempts.earlier import EarlierAnswer
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class QuestionView:
     hints_html: list[str]  # the hints revealed so far
     hints_total: int
     can_answer: bool
+    # A self-assessed question's model answer, once the learner has answered and asked for it.
+    model_answer_html: str = ""
+    # The learner's earlier answers to a self-assessed question's template, to compare.
+    earlier: tuple[EarlierAnswer, ...] = ()
 
     @property
     def position(self) -> int:
