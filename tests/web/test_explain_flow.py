@@ -10,8 +10,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from fsrs import Rating
+from sqlalchemy import select
 
 from quizsvc import kinds
+from quizsvc.db import get_session
+from quizsvc.progress.mastery_models import ReviewLog
 from tests.support.site import page
 from tests.web.explain_site import EXPLAIN_LESSON, explain_response, with_explain_lesson
 from tests.web.helpers import LESSON, OTHER_LESSON, responses, signup, start, stored_questions
@@ -56,6 +60,10 @@ def test_write_reveal_tick_and_score(client: FlaskClient, site: Flask) -> None:
     assert scored.status_code == 302
     [response] = responses(site, attempt_id)
     assert response.score == pytest.approx(2 / 3) and response.raw["met"] == ["a", "b"]
+    with site.app_context():  # the self-assessment is the FSRS rating: some points missed
+        rating = get_session().scalar(select(ReviewLog.rating).where(
+            ReviewLog.response_id == response.id))  # fmt: skip
+    assert rating == Rating.Hard
     feedback = page(client, url)
     assert "Partly right (67 %)" in feedback and "You covered 2 of 3 points" in feedback
     assert "Covered: <p>Names 1/4" in feedback and "Not covered: <p>Concludes" in feedback
