@@ -133,7 +133,7 @@ SCHEMAS: dict[str, Any] = {
                             "interview": {
                                 **BOOLEAN,
                                 "description": "Explain questions between numeric and plot "
-                                "questions; needs a time limit.",
+                                "questions, always timed: 3 minutes a question by default.",
                             },
                         },
                         optional=("lesson_ids", "count", "minutes", "interview"),
@@ -322,7 +322,10 @@ def _paths() -> dict[str, Any]:
                     "401": UNAUTHORIZED,
                     "404": _error("No such lesson (lesson_id, or one of drill.lesson_ids)."),
                     "413": TOO_LARGE,
-                    "409": _error("The lesson has no questions."),
+                    "409": _error(
+                        "The lesson has no questions (or, for an interview, the "
+                        "lessons have no interview questions)."
+                    ),
                     "422": _error("Invalid options; the message says which."),
                     "429": _too_many("Too many attempts started in a short time."),
                 },

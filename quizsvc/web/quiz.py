@@ -78,7 +78,7 @@ def drill() -> ResponseReturnValue:
                 interview=bool(form.interview.data),
             )
             attempt = attempts.start_drill(ensure_learner(), options)
-        except InvalidInput as exc:
+        except (InvalidInput, Conflict) as exc:
             error = exc.message
         else:
             return redirect(url_for(".question", attempt_id=attempt.id, position=1))
@@ -90,6 +90,7 @@ def drill() -> ResponseReturnValue:
         max_questions=attempts.MAX_QUESTIONS,
         min_questions=attempts.MIN_DRILL_QUESTIONS,
         max_minutes=attempts.MAX_DRILL_MINUTES,
+        interview_minutes=attempts.INTERVIEW_MINUTES_PER_QUESTION,
     ), (422 if error else 200)
 
 

@@ -43,5 +43,6 @@ def test_an_interview_through_the_api(api: FlaskClient, app: Flask, tmp_path: Pa
     bad = {"response": {"text": "", "met": []}}
     refused = call(api, "post", f"{url}/answer", f"{QUESTION}/answer", json=bad)
     assert refused.status_code == 422 and "say it aloud" in refused.get_json()["error"]["message"]
-    untimed = {"drill": {**drill, "minutes": 0}}
-    assert call(api, "post", f"{V1}/attempts", "/attempts", json=untimed).status_code == 422
+    untimed = {"drill": {**drill, "minutes": None}}
+    timed = call(api, "post", f"{V1}/attempts", "/attempts", json=untimed)
+    assert timed.status_code == 201 and timed.get_json()["deadline"] is not None

@@ -18,7 +18,15 @@ from quizsvc.db import get_session
 from quizsvc.progress.mastery_models import ReviewLog
 from tests.support.site import page
 from tests.web.explain_site import EXPLAIN_LESSON, explain_response, with_explain_lesson
-from tests.web.helpers import LESSON, OTHER_LESSON, responses, signup, start, stored_questions
+from tests.web.helpers import (
+    LESSON,
+    OTHER_LESSON,
+    attempt_row,
+    responses,
+    signup,
+    start,
+    stored_questions,
+)
 
 
 @pytest.fixture
@@ -37,7 +45,7 @@ def _question(app: Flask, attempt_id: int, template_id: str) -> tuple[str, dict[
 def test_write_reveal_tick_and_score(client: FlaskClient, site: Flask) -> None:
     signup(client)
     attempt_id = start(client, EXPLAIN_LESSON)
-    url, variant = _question(site, attempt_id, "web-explain-vanishing")
+    url, _ = _question(site, attempt_id, "web-explain-vanishing")
     first = page(client, url)
     assert re.search(r'<textarea [^>]*name="text"', first) and 'name="reveal"' in first
     assert "backpropagation multiplies one such factor" not in first  # not before answering
@@ -81,7 +89,7 @@ def test_earlier_answers_are_shown_to_compare(client: FlaskClient, site: Flask) 
     assert "Your earlier answers" not in page(client, url)  # only other attempts count
 
     second = start(client, EXPLAIN_LESSON)
-    url, variant = _question(site, second, "web-explain-vanishing")
+    url, _ = _question(site, second, "web-explain-vanishing")
     shown = client.post(url, data={"reveal": "1", "text": "Now I know: 1/4 per layer."})
     html = shown.get_data(as_text=True)
     assert "Your earlier answers to this question (1)" in html
@@ -95,7 +103,7 @@ def test_earlier_answers_are_shown_to_compare(client: FlaskClient, site: Flask) 
 def test_an_answer_said_aloud_needs_no_text(client: FlaskClient, site: Flask) -> None:
     signup(client)
     attempt_id = start(client, EXPLAIN_LESSON, mode="exam")
-    url, variant = _question(site, attempt_id, "web-explain-skip")
+    url, _ = _question(site, attempt_id, "web-explain-skip")
     assert 'data-speak-seconds="120"' in page(client, url)
     shown = client.post(url, data={"reveal": "1", "spoken": "y"})
     assert shown.status_code == 200 and "You answered aloud." in shown.get_data(as_text=True)
@@ -124,10 +132,15 @@ def test_interview_mode_alternates_explain_cards_with_work(
     assert "data-deadline" in page(client, f"/attempts/{attempt_id}/questions/1")
 
     untimed = client.post("/drill", data={**data, "minutes": "0"})
-    assert untimed.status_code == 422
-    assert "An interview runs against the clock" in untimed.get_data(as_text=True)
+    assert untimed.status_code == 302  # an interview is always timed: 3 minutes a question
+    attempt = attempt_row(site, int(untimed.headers["Location"].split("/")[2]))
+    assert attempt.time_limit_s == 4 * 3 * 60
     no_cards = client.post("/drill", data={**data, "lesson": [OTHER_LESSON]})
-    assert no_cards.status_code == 422 and "no explain questions" in no_cards.get_data(as_text=True)
+    assert no_cards.status_code == 422
+    assert "no interview questions" in no_cards.get_data(as_text=True)
+    only_work = client.post("/drill", data={**data, "lesson": [LESSON]})
+    attempt_id = int(only_work.headers["Location"].split("/")[2])
+    assert _roles(site, attempt_id) == ["work", "work"]  # the fixture lesson has two
 
 
 def test_an_interview_asks_no_question_twice_and_no_recall_question(

@@ -29,6 +29,7 @@ from quizsvc.services.attempts.finishing import finish, review, settle
 from quizsvc.services.attempts.start import (
     DEFAULT_DRILL_MINUTES,
     DEFAULT_QUESTIONS,
+    INTERVIEW_MINUTES_PER_QUESTION,
     MAX_DRILL_MINUTES,
     MAX_QUESTIONS,
     MIN_DRILL_QUESTIONS,
@@ -43,6 +44,7 @@ from quizsvc.services.attempts.views import QuestionView, Submission
 __all__ = [
     "DEFAULT_DRILL_MINUTES",
     "DEFAULT_QUESTIONS",
+    "INTERVIEW_MINUTES_PER_QUESTION",
     "MAX_DRILL_MINUTES",
     "MAX_QUESTIONS",
     "MIN_DRILL_QUESTIONS",

@@ -31,6 +31,7 @@ MAX_DRILL_MINUTES = 180
 # Seeds tried per question before a template is skipped for this attempt; `quizsvc content
 # check` finds templates that fail, this only keeps one bad seed from blocking a learner.
 GENERATION_TRIES = 3
+INTERVIEW_MINUTES_PER_QUESTION = 3  # an interview's time limit when none is given
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,8 @@ def start_drill(user: User, options: DrillOptions) -> Attempt:
     minutes = options.minutes or None
     if minutes is not None and not 1 <= minutes <= MAX_DRILL_MINUTES:
         raise InvalidInput(f"Give a time limit of 1 to {MAX_DRILL_MINUTES} minutes, or none.")
-    if options.interview and minutes is None:
-        raise InvalidInput("An interview runs against the clock: give a time limit.")
+    if options.interview and minutes is None:  # an interview always runs against the clock
+        minutes = INTERVIEW_MINUTES_PER_QUESTION * options.count
     seed = secrets.randbits(31)
     rng = random.Random(seed)
     if options.interview:
@@ -96,8 +97,8 @@ def _round_robin(
 
 def _interview(lessons: Sequence[Lesson], count: int, rng: random.Random) -> list[QuestionTemplate]:
     """An interview: explain cards alternating with numbers and plots to work out, as an
-    interviewer moves between "tell me why" and "work this out"; each kind's ``interview``
-    says which it is."""
+    interviewer moves between "tell me why" and "work this out" (each kind's ``interview`` says
+    which it is); one side alone when the lessons have nothing of the other."""
 
     def part(role: str) -> list[QuestionTemplate]:
         groups = [[t for t in lesson.questions if kinds.get(t.kind).interview == role]
@@ -105,8 +106,8 @@ def _interview(lessons: Sequence[Lesson], count: int, rng: random.Random) -> lis
         return _round_robin([g for g in groups if g], count, rng)
 
     explain, work = part("explain"), part("work")
-    if not explain:
-        raise InvalidInput("These lessons have no explain questions yet; choose others.")
+    if not explain and not work:
+        raise Conflict("These lessons have no interview questions (explain, numeric or plot).")
     chosen: list[QuestionTemplate] = []
     while len(chosen) < count and (explain or work):
         for pool in (explain, work):
