@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from quizsvc import kinds
+from quizsvc.analytics.answers import answer_of
+from quizsvc.analytics.labels import Labeler
 from quizsvc.content import Catalog
 from quizsvc.export.bank import build_bank
 from quizsvc.export.gift import gift_text
@@ -22,6 +24,7 @@ from quizsvc.export.qti import qti_package
 from quizsvc.kinds import AnswerError
 from quizsvc.kinds.explain import MAX_TEXT
 from quizsvc.quiz import generate, grade
+from quizsvc.quiz.generate import build
 from tests.content.lessons import BASE, find, line_of, load_text
 from tests.kinds.test_grading import make_variant
 
@@ -200,3 +203,16 @@ def test_exports_write_an_essay_with_the_model_answer_as_feedback(tmp_path: Path
         xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml"))
     item = xml[xml.index("essay_question") :]
     assert 'linkrefid="general_fb"' in item and "one Jacobian per layer" in item
+
+
+def test_analytics_name_the_points_not_covered(tmp_path: Path) -> None:
+    catalog, _ = explain_lesson(tmp_path)
+    template = catalog.templates["base-explain"]
+    generation = build(template, 1)
+    assert answer_of(template, generation) == "3 rubric points"
+    parsed = grade(generation.variant, {"text": "A product.", "met": ["a"]}).parsed
+    shown = Labeler(template).wrong_shown(generation.variant.to_dict(), parsed, "")
+    assert [label for label, _ in shown] == [
+        "not covered: It shrinks or grows geometrically with depth.",
+        "not covered: Skip connections add an identity path.",
+    ]
