@@ -130,8 +130,13 @@ SCHEMAS: dict[str, Any] = {
                                 **_nullable({"type": "integer", "minimum": 0, "maximum": 180}),
                                 "description": "Time limit; 0 or null for none.",
                             },
+                            "interview": {
+                                **BOOLEAN,
+                                "description": "Explain questions between numeric and plot "
+                                "questions, always timed: 3 minutes a question by default.",
+                            },
                         },
-                        optional=("lesson_ids", "count", "minutes"),
+                        optional=("lesson_ids", "count", "minutes", "interview"),
                     ),
                     "mode": MODE,
                 },
@@ -153,8 +158,10 @@ SCHEMAS: dict[str, Any] = {
             "id": STRING,
             "html": HTML,
             "figure": {**INTEGER, "description": "plot_choice: the index of its figure."},
+            "section": {**STRING, "description": "explain: the lesson section of the point."},
+            "anchor": {**STRING, "description": "explain: that section's id on the lesson page."},
         },
-        optional=("figure",),
+        optional=("figure", "section", "anchor"),
     ),
     "Response": {
         "description": "; ".join(kind.response_doc for kind in kinds.REGISTRY.values()) + ".",
@@ -211,6 +218,10 @@ SCHEMAS: dict[str, Any] = {
             },
             "correct_answer_html": _nullable(HTML),
             "explanation_html": _nullable(HTML),
+            "model_answer_html": {
+                **_nullable(HTML),
+                "description": "explain: the model answer, in the answer to POST model-answer.",
+            },
         }
     ),
     "AnswerRequest": _object({"response": _ref("Response")}),
@@ -333,7 +344,10 @@ def _paths() -> dict[str, Any]:
                     "401": UNAUTHORIZED,
                     "404": _error("No such lesson (lesson_id, or one of drill.lesson_ids)."),
                     "413": TOO_LARGE,
-                    "409": _error("The lesson has no questions."),
+                    "409": _error(
+                        "The lesson has no questions (or, for an interview, the "
+                        "lessons have no interview questions)."
+                    ),
                     "422": _error("Invalid options; the message says which."),
                     "429": _too_many("Too many attempts started in a short time."),
                 },
@@ -447,6 +461,19 @@ def _paths() -> dict[str, Any]:
                 "parameters": [ATTEMPT_ID, POSITION],
                 "responses": {
                     "200": _json(_ref("Question"), "The question with one more hint."),
+                    "401": UNAUTHORIZED,
+                    "404": NOT_YOURS,
+                },
+            }
+        },
+        f"{question}/model-answer": {
+            "post": {
+                "operationId": "showModelAnswer",
+                "summary": "The model answer of an explain question, to compare your answer "
+                "with before you send the rubric points it covered; nothing is stored.",
+                "parameters": [ATTEMPT_ID, POSITION],
+                "responses": {
+                    "200": _json(_ref("Question"), "The question with model_answer_html."),
                     "401": UNAUTHORIZED,
                     "404": NOT_YOURS,
                 },

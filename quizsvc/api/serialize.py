@@ -143,4 +143,5 @@ def question_json(view: QuestionView) -> dict[str, Any]:
         else None,
         "correct_answer_html": view.correct_answer_html if view.reveal else None,
         "explanation_html": view.explanation_html if view.reveal else None,
+        "model_answer_html": view.model_answer_html or None,
     }

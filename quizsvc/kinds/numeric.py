@@ -78,6 +78,7 @@ class Numeric(QuestionKind):
     response_doc = "numeric: the text typed (e.g. '1e-3')"
     response_schema = {"type": "string"}  # noqa: RUF012 (read-only)
     qti_type = "numerical_question"
+    interview = "work"
 
     def parse(self, q: Fields) -> NumericSpec | None:
         answer = self._answer(q)

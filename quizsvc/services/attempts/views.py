@@ -10,6 +10,7 @@ from quizsvc.progress.draft_models import AnswerDraft
 from quizsvc.progress.models import Attempt, AttemptQuestion, Mode, Response
 from quizsvc.quiz import Variant, correct_answer_html
 from quizsvc.services.attempts.access import draft_of, latest_response, over
+from quizsvc.services.attempts.earlier import EarlierAnswer
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class QuestionView:
     hints_html: list[str]  # the hints revealed so far
     hints_total: int
     can_answer: bool
+    # A self-assessed question's model answer, once the learner has answered and asked for it.
+    model_answer_html: str = ""
+    # The learner's earlier answers to a self-assessed question's template, to compare.
+    earlier: tuple[EarlierAnswer, ...] = ()
 
     @property
     def position(self) -> int:
