@@ -57,8 +57,10 @@ def lms(tool: Tool) -> Iterator[TestPlatform]:
         yield platform
 
 
-@pytest.fixture(autouse=True)
-def _fresh_platform_behaviour(lms: TestPlatform) -> Iterator[None]:
+@pytest.fixture
+def fresh_platform(lms: TestPlatform) -> Iterator[None]:
+    """Each test starts with a well-behaved LMS, and clients that send Secure cookies to
+    127.0.0.1 as browsers do."""
     with loopback_is_secure():
         yield
     lms.tamper, lms.signing_key, lms.fail_scores = None, None, 0

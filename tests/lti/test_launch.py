@@ -18,6 +18,7 @@ from tests.lti.conftest import Tool
 from tests.lti.helpers import (
     answer_all_and_finish,
     attempt_of,
+    csrf_token,
     eventually,
     passback_row,
 )
@@ -33,7 +34,7 @@ from tests.support.lti_platform import (
     new_key,
 )
 
-pytestmark = pytest.mark.xdist_group("lti")
+pytestmark = [pytest.mark.xdist_group("lti"), pytest.mark.usefixtures("fresh_platform")]
 
 
 def users(tool: Tool) -> int:
@@ -241,3 +242,32 @@ def test_a_failed_passback_keeps_the_score_and_is_retried(tool: Tool, lms: TestP
     assert result.exit_code == 0 and "1 of 1 due scores sent" in result.output
     assert [s["userId"] for s in lms.scores()].count(user.sub) == 1
     assert passback_row(tool, attempt_id)["passback"] == "sent"
+
+
+# --- framing ----------------------------------------------------------------------------------
+
+
+def framable_by(response: requests.Response) -> str | None:
+    policy = response.headers["Content-Security-Policy"]
+    ancestors = policy.split("frame-ancestors ")[1].split(";")[0]
+    if ancestors == "'none'":
+        assert response.headers["X-Frame-Options"] == "DENY"
+        return None
+    assert "X-Frame-Options" not in response.headers
+    return ancestors
+
+
+def test_only_the_launched_quiz_pages_may_be_framed_and_only_by_the_lms(
+    tool: Tool, lms: TestPlatform
+) -> None:
+    client = http_client()
+    opened = launch(client, lms)
+    assert framable_by(opened) == lms.url
+    for path in ("/", "/account", "/dashboard", "/lessons/web-facts"):
+        assert framable_by(client.get(tool.url + path)) is None, path
+
+    guest = http_client()  # a quiz outside LTI is never framed
+    lesson = guest.get(tool.url + "/lessons/web-facts")
+    started = guest.post(tool.url + "/lessons/web-facts/attempts",
+                         data={"mode": "exam", "csrf_token": csrf_token(lesson.text)})  # fmt: skip
+    assert "/attempts/" in started.url and framable_by(started) is None
