@@ -3,7 +3,8 @@
 ``GET /lti/jwks`` (the tool's public key), ``GET|POST /lti/login`` (OIDC login initiation),
 ``POST /lti/launch`` (the id_token), ``POST /lti/launch/confirm`` (the state from the
 platform's storage, inside a frame that keeps no cookies) and ``/lti/continue/<handoff>`` (the
-quiz, in the frame or in a new window). The checks are :mod:`quizsvc.services.lti`'s; framing
+quiz, in the frame or in a new window); ``/lti/scores`` shows instructors the grade passback.
+The checks are :mod:`quizsvc.services.lti`'s; framing
 and cookies are :mod:`quizsvc.security.framing`'s. See docs/instructor-tools.md.
 """
 
@@ -36,9 +37,10 @@ def send_scores(app: Flask, attempt_ids: list[int]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from quizsvc.lti.routes import bp
+    from quizsvc.lti.routes import CROSS_SITE, bp
 
-    csrf.exempt(bp)  # the LMS posts here cross-site; state, nonce and signature protect it
+    for view in CROSS_SITE:  # posted from the LMS's pages: state, nonce, signature protect them
+        csrf.exempt(view)
     app.register_blueprint(bp)
 
     @app.after_request

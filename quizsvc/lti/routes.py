@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -15,14 +17,14 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from quizsvc.db import get_session
 from quizsvc.lti import tool_key
 from quizsvc.progress.lti import LtiLogin
 from quizsvc.security import framing, identity
 from quizsvc.services import accounts
-from quizsvc.services.lti import launch, links
+from quizsvc.services.lti import launch, links, passback
 from quizsvc.services.lti.launch import LaunchRefused
 from quizsvc.settings import Settings
 
@@ -140,3 +142,27 @@ def continue_in_window(handoff: str) -> ResponseReturnValue:
         raise LaunchRefused("This account no longer exists.", 404)
     identity.log_in(user)
     return redirect(url_for("quiz.resume", attempt_id=found.attempt_id))
+
+
+@bp.get("/scores")
+@login_required
+def scores() -> ResponseReturnValue:
+    """Instructors: the scores taken through the LMS, whether each reached it, and why not."""
+    if not current_user.is_instructor:
+        abort(403)
+    return render_template("lti/scores.html", scores=passback.states())
+
+
+@bp.post("/scores/<int:attempt_id>/resend")
+@login_required
+def resend(attempt_id: int) -> ResponseReturnValue:
+    if not current_user.is_instructor:
+        abort(403)
+    passback.resend(attempt_id)
+    outcome = passback.send(attempt_id, tool_key(current_app))
+    flash(f"Attempt {attempt_id}: {outcome.value}.", "info")
+    return redirect(url_for(".scores"))
+
+
+# Views the LMS's pages post to (cross-site): no CSRF token, the launch checks protect them.
+CROSS_SITE = (login, launch_, confirm, continue_in_window)

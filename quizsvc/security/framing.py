@@ -3,8 +3,8 @@
 Every page refuses to be framed (``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``)
 except pages reached through an LTI launch, which the launching platform's origin may frame:
 
-* the LTI pages themselves allow the origin of the platform they serve
-  (:func:`allow_framing`, set per response, since inside a frame they may have no cookie);
+* the LTI launch pages allow the origin of the platform they serve (:func:`allow_framing`,
+  set per response, since inside a frame they may have no cookie);
 * a browser session opened by a launch remembers that origin (:func:`remember_frame_origin`),
   and its quiz pages (the blueprints in ``FRAMABLE_BLUEPRINTS``) allow it too. Account,
   instructor and log-in pages never do.
@@ -19,7 +19,7 @@ from __future__ import annotations
 from flask import Flask, g, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 
-FRAMABLE_BLUEPRINTS = frozenset({"lti", "quiz"})
+FRAMABLE_BLUEPRINTS = frozenset({"quiz"})
 SESSION_KEY = "lti_frame_origin"
 
 

@@ -19,7 +19,7 @@ T = TypeVar("T")
 
 
 def csrf_token(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    match = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page)
     assert match, "no CSRF token on the page"
     return match.group(1)
 

@@ -232,6 +232,20 @@ def test_a_failed_passback_keeps_the_score_and_is_retried(tool: Tool, lms: TestP
     runner = tool.app.test_cli_runner()
     shown = runner.invoke(args=["lti", "scores"])
     assert f"attempt {attempt_id}" in shown.output and "1 failed tries" in shown.output
+    # ... and to instructors in the browser; students may not look.
+    password = "a long enough password"
+    created = runner.invoke(args=["user", "create", "teach@example.org", "--instructor",
+                                  "--password", password])  # fmt: skip
+    assert created.exit_code == 0, created.output
+    staff = http_client()
+    token = csrf_token(staff.get(tool.url + "/login").text)
+    staff.post(tool.url + "/login",
+               data={"email": "teach@example.org", "password": password, "csrf_token": token})  # fmt: skip
+    listed = staff.get(tool.url + "/lti/scores")
+    assert listed.status_code == 200 and f"<td>{attempt_id}</td>" in listed.text
+    assert "due (1 failed" in listed.text and "503" in listed.text
+    assert framable_by(listed) is None
+    assert client.get(tool.url + "/lti/scores").status_code == 403
 
     with tool.app.app_context():  # the backoff has passed
         stored = get_session().get(LtiAttempt, attempt_id)

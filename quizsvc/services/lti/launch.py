@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jwt
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from quizsvc.db import get_session
 from quizsvc.progress.lti import LtiLogin, LtiPlatform
@@ -31,6 +31,7 @@ from quizsvc.services.lti.platforms import find_platform
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 LOGIN_LIFETIME = timedelta(minutes=10)
+KEEP_LOGINS = timedelta(days=1)
 LEEWAY = 60  # seconds of clock difference accepted between the platform and us
 _jwks_clients: dict[str, jwt.PyJWKClient] = {}
 
@@ -60,6 +61,8 @@ def begin_login(params: dict[str, str], redirect_uri: str) -> tuple[LtiLogin, st
         storage_target=params.get("lti_storage_target") or None,
     )
     session = get_session()
+    # Logins never launched, and launches long handed over, are of no further use.
+    session.execute(delete(LtiLogin).where(LtiLogin.created_at < utcnow() - KEEP_LOGINS))
     session.add(login)
     session.commit()
     query = {
