@@ -19,6 +19,7 @@ def init_web(app: Flask) -> None:
     from quizsvc.web import (
         account,
         auth,
+        courses,
         dashboard,
         instructor,
         lessons,
@@ -37,3 +38,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(reviews.bp)
     app.register_blueprint(study_guides.bp)
     app.register_blueprint(instructor.bp)
+    app.register_blueprint(courses.bp)

@@ -33,7 +33,7 @@ from quizsvc.services.attempts.start import (
     start_practice,
     start_retry,
 )
-from quizsvc.services.attempts.views import QuestionView, Submission
+from quizsvc.services.attempts.views import QuestionView, Submission, results_visible
 
 __all__ = [
     "DEFAULT_DRILL_MINUTES",
@@ -48,6 +48,7 @@ __all__ = [
     "finish",
     "get_attempt",
     "question_of",
+    "results_visible",
     "reveal_hint",
     "review",
     "settle",
