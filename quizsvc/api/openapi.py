@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from quizsvc import kinds
+from quizsvc.api import courses_openapi
 
 API_VERSION = "1.0.0"
 
@@ -449,9 +450,9 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}, {"cookieAuth": []}],
-        "paths": _with_unavailable(_paths()),
+        "paths": _with_unavailable({**_paths(), **courses_openapi.paths()}),
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **courses_openapi.schemas()},
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer"},
                 "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},

@@ -57,7 +57,7 @@ def _user() -> Any:
 @login_required
 def index() -> ResponseReturnValue:
     form = CourseForm()
-    status = 200
+    error = None
     if request.method == "POST":
         try:
             if not form.validate():
@@ -66,12 +66,7 @@ def index() -> ResponseReturnValue:
                 _user(), form.title.data or "", form.term.data or "", form.timezone.data or ""
             )
         except InvalidInput as exc:
-            form.title.errors = (
-                [*form.title.errors, exc.message]
-                if exc.message not in form.title.errors
-                else form.title.errors
-            )
-            status = 422
+            error = exc.message
         else:
             flash(f"{course.title} is ready. Share its join code or invite link.", "success")
             return redirect(url_for(".course", course_id=course.id))
@@ -81,7 +76,8 @@ def index() -> ResponseReturnValue:
         form=form,
         join_form=JoinForm(formdata=None),
         zones=zone_names(),
-    ), status
+        error=error,
+    ), (422 if error else 200)
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -273,7 +269,7 @@ def _form_of(assessment: Assessment, zone: str) -> dict[str, Any]:
 @login_required
 def new_assessment(course_id: int) -> ResponseReturnValue:
     seat = courses.instructor_course(_user(), course_id)
-    form = AssessmentForm(meta={"csrf": True})
+    form = AssessmentForm()
     error = None
     if request.method == "POST":
         try:

@@ -44,9 +44,12 @@ class Person:
 def person(app: Flask, email: str, *, instructor: bool = False, name: str = "") -> Person:
     with app.app_context():
         user = accounts.create_user(
-            email, PASSWORD, hash_method=TEST_HASH_METHOD,
-            role=Role.INSTRUCTOR if instructor else Role.STUDENT, display_name=name,
-        )  # fmt: skip
+            email,
+            PASSWORD,
+            hash_method=TEST_HASH_METHOD,
+            role=Role.INSTRUCTOR if instructor else Role.STUDENT,
+            display_name=name,
+        )
         _, token = tokens.create_token(user, "tests")
         user_id = user.id
     client = app.test_client()

@@ -120,8 +120,12 @@ def test_an_instructor_adds_a_co_instructor_and_a_ta_by_email_and_removes_a_stud
     assert missing.status_code == 422 and "ask them to sign up first" in missing.get_data(
         as_text=True
     )
-    assert _roles(app, course_id) == {ada.id: "instructor", bea.id: "instructor",
-                                      tom.id: "ta", bob.id: "student"}  # fmt: skip
+    assert _roles(app, course_id) == {
+        ada.id: "instructor",
+        bea.id: "instructor",
+        tom.id: "ta",
+        bob.id: "student",
+    }
     # The co-instructor can change things; the TA sees the people but changes nothing.
     assert tom.client.get(people).status_code == 200
     assert tom.client.post(f"{people}/{bob.id}/remove").status_code == 403
