@@ -145,7 +145,7 @@ def list_members(course_id: int) -> ResponseReturnValue:
 @bp.post("/courses/<int:course_id>/members")
 def add_member(course_id: int) -> ResponseReturnValue:
     user = learner()
-    courses.staff_course(user, course_id)  # strangers learn nothing, not even what to send
+    courses.instructor_course(user, course_id)  # strangers learn nothing, not even what to send
     body = _body("email", "role")
     role = _text(body, "role", CourseRole.INSTRUCTOR.value)
     if role not in (CourseRole.INSTRUCTOR.value, CourseRole.TA.value):

@@ -20,7 +20,7 @@ from quizsvc.progress.courses import Assessment, AssessmentMode, CourseRole, Rel
 from quizsvc.services import catalog, courses
 from quizsvc.services.courses import regrade, statistics
 from quizsvc.services.courses.times import shown, to_local, to_utc, zone_names
-from quizsvc.services.errors import Conflict, InvalidInput, ServiceError
+from quizsvc.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from quizsvc.web.courses_forms import (
     AccommodationForm,
     AssessmentForm,
@@ -177,18 +177,15 @@ def people(course_id: int) -> ResponseReturnValue:
     form = StaffForm()
     error = None
     if request.method == "POST":
+        courses.instructor_course(_user(), course_id)  # a TA's change: 403 before the form
         try:
             if not form.validate():
                 raise InvalidInput(next(m for ms in form.errors.values() for m in ms))
             membership = courses.add_staff(
                 _user(), course_id, form.email.data or "", CourseRole(form.role.data)
             )
-        except (InvalidInput, Conflict) as exc:
-            error = exc.message
-        except ServiceError as exc:
-            if exc.status == 403:
-                raise
-            error = exc.message
+        except (InvalidInput, Conflict, NotFound) as exc:
+            error = exc.message  # NotFound: no account with this email
         else:
             flash(f"{membership.user.name} is now {_role_name(membership.role)}.", "success")
             return redirect(url_for(".people", course_id=course_id))

@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from quizsvc.db import get_session
-from quizsvc.progress.courses import AssessmentMode, Release, SeedPolicy
+from quizsvc.progress.courses import Assessment, AssessmentMode, Release, SeedPolicy
 from quizsvc.progress.models import Attempt, AttemptQuestion, utcnow
 from tests.courses.helpers import (
     LESSON,
@@ -85,8 +85,6 @@ def test_an_instructor_builds_an_assessment_in_the_course_time_zone(
     html = ada.client.get(response.headers["Location"]).get_data(as_text=True)
     # Athens is UTC+2 in March: 09:00 local is stored as 07:00 UTC and shown as 09:00 EET.
     assert "Mon 01 Mar 2027, 09:00 EET" in html and "2 drawn from 2" in html
-    from quizsvc.progress.courses import Assessment
-
     with app.app_context():
         stored = get_session().scalars(select(Assessment)).one()
         assert stored.opens_at is not None and stored.opens_at.hour == 7
