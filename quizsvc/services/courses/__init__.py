@@ -35,13 +35,16 @@ from quizsvc.services.courses.assessments import (
 from quizsvc.services.courses.gradebook import (
     Gradebook,
     StaffAttempt,
+    course_gradebook,
     gradebook,
     gradebook_csv,
     staff_attempt,
 )
 from quizsvc.services.courses.people import (
+    CourseSummary,
     Seat,
     add_staff,
+    all_courses,
     courses_of,
     create_course,
     enroll,
@@ -52,6 +55,7 @@ from quizsvc.services.courses.people import (
     member_course,
     members,
     new_invite,
+    operator_seat,
     remove_member,
     staff_course,
     update_course,
@@ -59,6 +63,7 @@ from quizsvc.services.courses.people import (
 
 __all__ = [
     "AssessmentSpec",
+    "CourseSummary",
     "Gradebook",
     "Score",
     "Seat",
@@ -66,9 +71,11 @@ __all__ = [
     "StudentView",
     "Window",
     "add_staff",
+    "all_courses",
     "assessment_for_member",
     "assessment_of_attempt",
     "assessments_of",
+    "course_gradebook",
     "courses_of",
     "create_assessment",
     "create_course",
@@ -84,6 +91,7 @@ __all__ = [
     "member_course",
     "members",
     "new_invite",
+    "operator_seat",
     "remove_accommodation",
     "remove_member",
     "set_accommodation",

@@ -228,3 +228,33 @@ def new_invite(user: User, course_id: int) -> Course:
     course.invite_token = secrets.token_urlsafe(24)
     get_session().commit()
     return course
+
+
+@dataclass(frozen=True)
+class CourseSummary:
+    course: Course
+    instructors: list[str]  # emails
+    students: int
+
+
+def all_courses() -> list[CourseSummary]:
+    """Every course with its instructors and student count, for the operator's command line
+    (which acts as the site's administrator, not as a member)."""
+    summaries = []
+    for course in get_session().scalars(select(Course).order_by(Course.id)):
+        staff = sorted(
+            m.user.email or m.user.name
+            for m in course.memberships
+            if m.role is CourseRole.INSTRUCTOR
+        )
+        students = sum(1 for m in course.memberships if m.role is CourseRole.STUDENT)
+        summaries.append(CourseSummary(course, staff, students))
+    return summaries
+
+
+def operator_seat(course_id: int) -> Seat:
+    """A course as its instructors see it, for the operator's command line."""
+    course = get_session().get(Course, course_id)
+    if course is None:
+        raise NotFound(f"There is no course {course_id}.")
+    return Seat(course, CourseRole.INSTRUCTOR)
