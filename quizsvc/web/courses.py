@@ -273,12 +273,8 @@ def new_assessment(course_id: int) -> ResponseReturnValue:
             assessment = courses.create_assessment(
                 _user(), course_id, _spec(form, seat.course.timezone)
             )
-        except InvalidInput as exc:
+        except (InvalidInput, NotFound) as exc:  # NotFound: a lesson that does not exist
             error = exc.message
-        except ServiceError as exc:
-            if exc.status != 404:
-                raise
-            error = exc.message  # a lesson named in the form that does not exist
         else:
             flash(f"{assessment.title} is assigned.", "success")
             return redirect(
@@ -301,11 +297,7 @@ def edit_assessment(course_id: int, assessment_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         try:
             courses.update_assessment(_user(), course_id, assessment_id, _spec(form, zone))
-        except InvalidInput as exc:
-            error = exc.message
-        except ServiceError as exc:
-            if exc.status != 404:
-                raise
+        except (InvalidInput, NotFound) as exc:  # NotFound: a lesson that does not exist
             error = exc.message
         else:
             flash("Assessment saved. Attempts already started keep their questions.", "success")

@@ -2,8 +2,9 @@
 
 Pages, the API and integrations (LTI launches) use this package's functions:
 
-* people: `create_course`, `join`, `enroll`, `add_staff`, `remove_member`, and the access
-  checks `member_course` / `staff_course` / `instructor_course` (NotFound outside the course);
+* people: `create_course` (`open_course` for integrations), `join`, `enroll`, `add_staff`,
+  `remove_member`, and the access checks `member_course` / `staff_course` /
+  `instructor_course` (NotFound outside the course);
 * assessments: `create_assessment`, `find_assessment`, `start_attempt` (start or resume a
   student's attempt, enforcing the window and attempt count), `student_score`;
 * `gradebook`, `gradebook_csv`, `staff_attempt`; `regrade.preview` and `regrade.apply`.
@@ -55,6 +56,7 @@ from quizsvc.services.courses.people import (
     member_course,
     members,
     new_invite,
+    open_course,
     operator_seat,
     remove_member,
     staff_course,
@@ -91,6 +93,7 @@ __all__ = [
     "member_course",
     "members",
     "new_invite",
+    "open_course",
     "operator_seat",
     "remove_accommodation",
     "remove_member",
