@@ -347,6 +347,9 @@ def start(course_id: int, assessment_id: int) -> ResponseReturnValue:
 def attempt_home(attempt_id: int) -> ResponseReturnValue:
     """Where a student lands after an assessment attempt whose results are not out yet."""
     found = courses.assessment_of_attempt(_user(), attempt_id)
+    flash(
+        "Your answers are submitted. The results come when your instructor releases them.", "info"
+    )
     return redirect(url_for(".assessment", course_id=found.course_id, assessment_id=found.id))
 
 

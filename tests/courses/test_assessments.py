@@ -259,7 +259,9 @@ def test_withheld_results_show_no_keys_or_score_until_released(
     assert review.status_code == 302
     assert review.headers["Location"] == f"/courses/attempts/{attempt_id}"
     page = bob.client.get(review.headers["Location"], follow_redirects=True).get_data(as_text=True)
-    assert "submitted" in page and "100 %" not in page
+    assert "submitted" in page and "100 %" not in page and "Your answers are submitted" in page
+    history = bob.client.get("/history").get_data(as_text=True)
+    assert "Quiz 1" in history and "100 %" not in history
     api = bob.client.get(
         f"/api/v1/attempts/{attempt_id}", headers={"Authorization": f"Bearer {bob.token}"}
     ).get_json()
