@@ -1,12 +1,11 @@
 """The OpenAPI description of the course routes (quizsvc.api.courses), merged into
-`quizsvc.api.openapi.document()`. It builds on that module's schema helpers, which it reads
-when the document is built (the two modules import each other)."""
+`quizsvc.api.openapi.document()`; built from the parts in `quizsvc.api.openapi_parts`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from quizsvc.api import openapi as base
+from quizsvc.api import openapi_parts as base
 
 
 def _enum(*values: str) -> dict[str, Any]:
