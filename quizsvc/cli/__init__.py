@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "user": "quizsvc.cli.user:user_group",
     "export": "quizsvc.cli.export:export_group",
     "lti": "quizsvc.cli.lti:lti_group",
+    "course": "quizsvc.cli.course:course_group",
 }
 
 

@@ -182,6 +182,24 @@ def _create(
     seed: int,
     time_limit_s: int | None,
 ) -> Attempt:
+    attempt = build_attempt(user, kind, mode, lesson_id, templates, seed, time_limit_s)
+    session = get_session()
+    session.add(attempt)
+    session.commit()
+    return attempt
+
+
+def build_attempt(
+    user: User,
+    kind: AttemptKind,
+    mode: Mode,
+    lesson_id: str | None,
+    templates: Sequence[QuestionTemplate],
+    seed: int,
+    time_limit_s: int | None,
+) -> Attempt:
+    """An attempt with a generated variant of each template, not yet added to the session:
+    a caller that stores more with it (services.courses links its assessment) commits both."""
     questions: list[AttemptQuestion] = []
     for template in templates:
         variant = _generate(template, seed, len(questions) + 1)
@@ -212,7 +230,4 @@ def _create(
         started_at=utcnow(),  # after generation: the clock starts when the learner can begin
         questions=questions,
     )
-    session = get_session()
-    session.add(attempt)
-    session.commit()
     return attempt
