@@ -30,7 +30,7 @@ setup: $(VENV)/.stamp-install
 
 serve: setup
 	$(BIN)/quizsvc db upgrade
-	$(BIN)/quizsvc serve
+	$(BIN)/quizsvc serve --with-worker
 
 test: setup $(VENV)/.stamp-chromium
 	$(BIN)/ruff check .

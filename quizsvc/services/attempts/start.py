@@ -9,13 +9,15 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from quizsvc import metrics
 from quizsvc.content import QuestionTemplate
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Mode, User, utcnow
 from quizsvc.quiz import Variant, VariantError, generate
-from quizsvc.services import catalog
+from quizsvc.services import catalog, pools
 from quizsvc.services.attempts.access import question_of
 from quizsvc.services.attempts.finishing import close_if_over
+from quizsvc.services.background import background
 from quizsvc.services.errors import Conflict, InvalidInput
 from quizsvc.settings import DEFAULT_QUIZ_QUESTIONS
 from quizsvc.sim import ValidationError as SimValidationError
@@ -145,9 +147,24 @@ def _create(
     seed: int,
     time_limit_s: int | None,
 ) -> Attempt:
+    session = get_session()
+    # Pooled variants are ready, figures drawn; templates whose pool is empty are generated as
+    # without pools, before the claims, so that SQLite's write lock (taken by the first claim)
+    # is never held while a network trains. A pool emptied in between is generated after all.
+    pooled = pools.ready(templates, session)
+    variants: list[Variant | None] = [
+        None if template.id in pooled else _generate(template, seed, position)
+        for position, template in enumerate(templates, start=1)
+    ]
+    for position, template in enumerate(templates, start=1):
+        if template.id in pooled:
+            variants[position - 1] = pools.claim(template, session) or _generate(
+                template, seed, position
+            )
+    metrics.VARIANTS.labels("pool").inc(len(pooled))
+    metrics.VARIANTS.labels("generated").inc(len(templates) - len(pooled))
     questions: list[AttemptQuestion] = []
-    for template in templates:
-        variant = _generate(template, seed, len(questions) + 1)
+    for variant in variants:
         if variant is None:
             continue
         questions.append(
@@ -175,7 +192,8 @@ def _create(
         started_at=utcnow(),  # after generation: the clock starts when the learner can begin
         questions=questions,
     )
-    session = get_session()
     session.add(attempt)
     session.commit()
+    metrics.ATTEMPT_STARTS.labels(kind.value).inc()
+    background().refill_pools({template.id for template in templates})
     return attempt
