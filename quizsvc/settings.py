@@ -42,6 +42,7 @@ class Settings:
     pool_per_template: int  # ready variants each template's pool is kept at (0: no pools)
     redis_url: str | None  # the task queue's Redis; None: the SQLite file jobs_file
     jobs_file: Path
+    jobs_queue: str  # the queue's name: deployments (or test runs) sharing one Redis differ
     jobs_immediate: bool  # run each job inside the call that enqueues it (tests, scripts)
 
     @classmethod
@@ -69,6 +70,7 @@ class Settings:
             pool_per_template=int(config.get("POOL_PER_TEMPLATE", DEFAULT_POOL_PER_TEMPLATE)),
             redis_url=str(config.get("REDIS_URL") or "") or None,
             jobs_file=Path(config.get("JOBS_FILE") or instance / "jobs.sqlite3"),
+            jobs_queue=str(config.get("JOBS_QUEUE") or "quizsvc"),
             jobs_immediate=_flag(config.get("JOBS_IMMEDIATE"), False),
         )
 

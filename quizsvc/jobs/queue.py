@@ -37,7 +37,6 @@ from quizsvc.settings import Settings
 logger = logging.getLogger("quizsvc.jobs")
 
 EXTENSION_KEY = "quizsvc.jobs"
-QUEUE_NAME = "quizsvc"
 # A job that raised (the database went away, a worker ran out of memory) is tried again.
 RETRIES = 2
 RETRY_DELAY_SECONDS = 5
@@ -45,11 +44,11 @@ RETRY_DELAY_SECONDS = 5
 
 def open_huey(settings: Settings) -> Huey:
     if settings.jobs_immediate:
-        return MemoryHuey(QUEUE_NAME, immediate=True)
+        return MemoryHuey(settings.jobs_queue, immediate=True)
     if settings.redis_url:
-        return RedisHuey(QUEUE_NAME, url=settings.redis_url)
+        return RedisHuey(settings.jobs_queue, url=settings.redis_url)
     settings.jobs_file.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(QUEUE_NAME, filename=str(settings.jobs_file))
+    return SqliteHuey(settings.jobs_queue, filename=str(settings.jobs_file))
 
 
 class Jobs:
