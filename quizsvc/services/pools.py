@@ -21,6 +21,7 @@ import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -58,25 +59,28 @@ def _fresh(template: QuestionTemplate) -> list[ColumnElement[bool]]:
     ]
 
 
-def claim(template: QuestionTemplate, session: Session | None = None) -> Variant | None:
-    """Take one ready variant of `template` out of its pool, or None when it is empty.
+def claim(template: QuestionTemplate, session: Session | None = None) -> dict[str, Any] | None:
+    """Take one ready variant of `template` out of its pool (as stored: `Variant.to_dict`),
+    or None when it is empty.
 
     The row is deleted in the caller's transaction: it is handed out when that transaction
     commits, and back in the pool if it rolls back.
     """
     session = session or get_session()
+    table = PooledVariant.__table__
     oldest = (
-        select(PooledVariant.id)
+        select(table.c.id)
         .where(*_fresh(template))
-        .order_by(PooledVariant.id)
+        .order_by(table.c.id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
+    # A Core statement: no ORM objects to synchronise, a start makes ten of these.
     row = session.execute(
-        delete(PooledVariant).where(PooledVariant.id == oldest).returning(PooledVariant.variant)
+        table.delete().where(table.c.id == oldest).returning(table.c.variant)
     ).first()
-    return None if row is None else Variant.from_dict(row.variant)
+    return None if row is None else dict(row.variant)
 
 
 def ready(templates: Sequence[QuestionTemplate], session: Session | None = None) -> set[str]:

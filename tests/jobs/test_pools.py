@@ -135,7 +135,7 @@ def test_concurrent_claims_never_share_a_variant(app: Flask) -> None:
             variant = pools.claim(template, session)
             session.commit()
             if variant is not None:
-                claimed.append(variant.seed)
+                claimed.append(variant["seed"])
         except BaseException as exc:  # a lock timeout would show here
             errors.append(exc)
         finally:

@@ -8,12 +8,13 @@ import random
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from quizsvc import metrics
 from quizsvc.content import QuestionTemplate
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Mode, User, utcnow
-from quizsvc.quiz import Variant, VariantError, generate
+from quizsvc.quiz import VariantError, generate
 from quizsvc.services import catalog, pools
 from quizsvc.services.attempts.access import question_of
 from quizsvc.services.attempts.finishing import close_if_over
@@ -118,11 +119,14 @@ def derive_seed(attempt_seed: int, position: int, attempt_number: int) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
-def _generate(template: QuestionTemplate, attempt_seed: int, position: int) -> Variant | None:
+def _generate(
+    template: QuestionTemplate, attempt_seed: int, position: int
+) -> dict[str, Any] | None:
+    """A new variant, as stored (`Variant.to_dict`), or None after GENERATION_TRIES seeds."""
     for tries in range(GENERATION_TRIES):
         seed = derive_seed(attempt_seed, position, tries)
         try:
-            return generate(template, seed)
+            return generate(template, seed).to_dict()
         except (VariantError, SimValidationError) as exc:
             logger.warning(
                 "variant failed",
@@ -152,7 +156,7 @@ def _create(
     # without pools, before the claims, so that SQLite's write lock (taken by the first claim)
     # is never held while a network trains. A pool emptied in between is generated after all.
     pooled = pools.ready(templates, session)
-    variants: list[Variant | None] = [
+    variants: list[dict[str, Any] | None] = [
         None if template.id in pooled else _generate(template, seed, position)
         for position, template in enumerate(templates, start=1)
     ]
@@ -170,12 +174,12 @@ def _create(
         questions.append(
             AttemptQuestion(
                 position=len(questions) + 1,
-                template_id=variant.template_id,
-                lesson_id=variant.lesson_id,
-                content_hash=variant.content_hash,
-                engine_version=variant.engine_version,
-                seed=variant.seed,
-                variant=variant.to_dict(),
+                template_id=variant["template_id"],
+                lesson_id=variant["lesson_id"],
+                content_hash=variant["content_hash"],
+                engine_version=variant["engine_version"],
+                seed=variant["seed"],
+                variant=variant,
             )
         )
     if not questions:
