@@ -44,6 +44,7 @@ from bench.http_load import (  # noqa: E402
     call_json,
     free_port,
     send,
+    shared_limits,
     wait_until_up,
 )
 
@@ -210,7 +211,7 @@ def main() -> None:
         "MPLCONFIGDIR": str(workdir / "mpl"),
     }
     if args.redis:
-        env["QUIZSVC_REDIS_URL"] = env["QUIZSVC_RATELIMIT_STORAGE_URI"] = args.redis
+        env.update({"QUIZSVC_REDIS_URL": args.redis, **shared_limits(args.redis)})
     quizsvc = [sys.executable, "-m", "quizsvc.cli"]
     subprocess.run([*quizsvc, "db", "upgrade"], env=env, check=True, capture_output=True)
     cold_students = make_students(env, args.students, "cold")
