@@ -78,10 +78,12 @@ def fill(app: Flask, lesson_id: str | None, per_template: int | None, wait: bool
     except NotFound as exc:
         raise click.ClickException(str(exc)) from None
     jobs = jobs_of(app)
-    for template_id in missing:
-        jobs.fill_pool(template_id, target)
+    queued = sum(jobs.ask_fill(template_id, target) for template_id in missing)
     total = sum(missing.values())
-    click.echo(f"{total} variants asked for in {len(missing)} pools (target {target} each)")
+    click.echo(
+        f"{total} variants asked for in {len(missing)} pools (target {target} each; "
+        f"{len(missing) - queued} of these fills were already waiting)"
+    )
     if not wait:
         return
     while total:

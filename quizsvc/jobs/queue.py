@@ -11,7 +11,8 @@ message. Nothing is lost with it, because every job here is idempotent and the w
 lives outside the queue, where the jobs look it up again:
 
 * pool fills count the pool before each variant; each worker's start-up and a periodic task
-  every minute (`pools_reconcile`) enqueue a fill for every pool below its target;
+  every minute (`pools_reconcile`) ask for a fill of every pool below its target (at most one
+  waiting fill per pool: `Jobs.ask_fill`);
 * a template report writes its progress beside it; a page that finds a report whose progress
   stopped (services.template_report.LEASE_SECONDS) asks for it again.
 
@@ -22,6 +23,7 @@ app from the same configuration), each with its own database session.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -40,6 +42,8 @@ EXTENSION_KEY = "quizsvc.jobs"
 # A job that raised (the database went away, a worker ran out of memory) is tried again.
 RETRIES = 2
 RETRY_DELAY_SECONDS = 5
+# A fill asked for this long ago and not started is taken for lost, and asked again.
+FILL_MARKER_SECONDS = 15 * 60
 
 
 def open_huey(settings: Settings) -> Huey:
@@ -59,7 +63,7 @@ class Jobs:
         self.huey = open_huey(Settings.of(app))
         task = self.huey.task
         self.fill_pool = task(name="pool_fill", retries=RETRIES, retry_delay=RETRY_DELAY_SECONDS)(
-            self._in_app("pool_fill", _fill_pool)
+            self._in_app("pool_fill", self._fill_pool)
         )
         self.reconcile_pools = task(name="pools_reconcile")(
             self._in_app("pools_reconcile", self._reconcile)
@@ -88,15 +92,33 @@ class Jobs:
         run.__name__ = run.__qualname__ = name
         return run
 
+    def ask_fill(self, template_id: str, target: int) -> bool:
+        """Enqueue a fill of the template's pool unless one is already waiting; True if asked.
+
+        Every start, every reconcile and `pool fill` ask, so without this a busy minute would
+        queue the same fill hundreds of times. The marker (the time it was asked) is removed
+        when the fill starts; one older than FILL_MARKER_SECONDS is taken for lost (its
+        message went with a killed worker) and the fill is asked again.
+        """
+        key, now = _fill_marker(template_id, target), time.time()
+        if not self.huey.put_if_empty(key, now):
+            asked = self.huey.get(key, peek=True)
+            if isinstance(asked, float) and now - asked < FILL_MARKER_SECONDS:
+                return False
+            self.huey.put(key, now)
+        self.fill_pool(template_id, target)
+        return True
+
+    def _fill_pool(self, template_id: str, target: int) -> int:
+        self.huey.get(_fill_marker(template_id, target))  # from now on, a new ask queues again
+        return pools.fill(template_id, target)
+
     def _reconcile(self) -> int:
-        """Enqueue a fill for every pool below its target; returns how many."""
+        """Ask for a fill of every pool below its target; returns how many were asked."""
         target = Settings.of(self.app).pool_per_template
         if target <= 0:
             return 0
-        missing = pools.deficits(target)
-        for template_id in missing:
-            self.fill_pool(template_id, target)
-        return len(missing)
+        return sum(self.ask_fill(template_id, target) for template_id in pools.deficits(target))
 
     def _worker_started(self) -> None:
         """Each worker (thread or process) at start: one torch thread, and the pools that a
@@ -110,8 +132,8 @@ class Jobs:
         return int(self.huey.pending_count())
 
 
-def _fill_pool(template_id: str, target: int) -> int:
-    return pools.fill(template_id, target)
+def _fill_marker(template_id: str, target: int) -> str:
+    return f"quizsvc.pool-fill:{template_id}:{target}"
 
 
 def _report(template_id: str, seeds: int) -> None:
@@ -133,7 +155,7 @@ class QueueBackground:
             return
         try:
             for template_id in template_ids:
-                jobs_of(self.app).fill_pool(template_id, target)
+                jobs_of(self.app).ask_fill(template_id, target)
         except Exception:  # a queue that is down costs the refill, never the learner's start
             logger.warning("could not enqueue pool refills", exc_info=True)
 
