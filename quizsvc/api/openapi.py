@@ -172,6 +172,19 @@ SCHEMAS: dict[str, Any] = {
             },
         }
     ),
+    "Draft": _object(
+        {
+            "response": {
+                **_ref("Response"),
+                "description": "As entered, readable or not (a number typed as '0,5').",
+            },
+            "saved_at": TIME,
+            "problem": {
+                **_nullable(STRING),
+                "description": "Why it could not be graded when the attempt ended; else null.",
+            },
+        }
+    ),
     "Question": _object(
         {
             "attempt_id": INTEGER,
@@ -190,11 +203,20 @@ SCHEMAS: dict[str, Any] = {
             "hints_total": INTEGER,
             "can_answer": BOOLEAN,
             "answer": _nullable(_ref("Answer")),
+            "draft": {
+                **_nullable(_ref("Draft")),
+                "description": (
+                    "What was entered but not submitted; graded when the attempt ends."
+                ),
+            },
             "correct_answer_html": _nullable(HTML),
             "explanation_html": _nullable(HTML),
         }
     ),
     "AnswerRequest": _object({"response": _ref("Response")}),
+    "DraftRequest": _object(
+        {"response": {**_nullable(_ref("Response")), "description": "null clears the draft."}}
+    ),
     "AnswerResult": _object(
         {
             "recorded": {
@@ -332,7 +354,10 @@ def _paths() -> dict[str, Any]:
         f"{attempt}/finish": {
             "post": {
                 "operationId": "finishAttempt",
-                "summary": "Grade the attempt (unanswered questions score 0). Idempotent.",
+                "summary": (
+                    "Grade the attempt: drafts are graded, questions without an answer or a "
+                    "readable draft score 0. Idempotent."
+                ),
                 "parameters": [ATTEMPT_ID],
                 "responses": {
                     "200": _json(_ref("Attempt"), "The finished attempt."),
@@ -388,6 +413,30 @@ def _paths() -> dict[str, Any]:
                     "413": TOO_LARGE,
                     "422": _error("Malformed answer (not counted); the message says why."),
                     "429": _too_many("Too many answers in a short time."),
+                },
+            }
+        },
+        f"{question}/draft": {
+            "post": {
+                "operationId": "saveDraft",
+                "summary": (
+                    "Keep what is entered but not submitted. Never graded while the attempt "
+                    "runs; graded when it is finished or its time is up."
+                ),
+                "parameters": [ATTEMPT_ID, POSITION],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("DraftRequest")}},
+                },
+                "responses": {
+                    "200": _json(_ref("Question"), "Kept; the question with its draft."),
+                    "400": _error("The body is not a JSON object."),
+                    "401": UNAUTHORIZED,
+                    "404": NOT_YOURS,
+                    "409": _error("Finished attempt, or a practice question already answered."),
+                    "413": TOO_LARGE,
+                    "422": _error("Not the shape of this question's response, or too long."),
+                    "429": _too_many("Too many drafts in a short time."),
                 },
             }
         },

@@ -252,6 +252,17 @@ class AnswerForm(Form):
     def read(self) -> Any:
         raise NotImplementedError
 
+    def draft(self) -> Any:
+        """What the learner has entered so far, in the response's shape, for a draft kept
+        before they submit: None when nothing is entered, :class:`AnswerError` for an entry
+        that has no such shape (two items at one position). A kind whose typed text may be
+        malformed keeps it as typed instead (see NumericForm)."""
+        if self.validate():
+            return self.read()
+        if any(field.data not in (None, "", []) for field in self):
+            raise AnswerError(next(iter(_messages(self.errors))))
+        return None
+
 
 def _messages(errors: Any) -> list[str]:
     if isinstance(errors, str):
