@@ -52,6 +52,7 @@ bench: setup
 	$(BIN)/python bench/sim.py
 	$(BIN)/python bench/variants.py
 	$(BIN)/python bench/http_load.py
+	$(BIN)/python bench/explorer.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/login.py
 	$(BIN)/python bench/class_rush.py $(RUSH_STUDENTS)

@@ -85,9 +85,10 @@ def drill() -> ResponseReturnValue:
                 count=form.count.data or 0,
                 minutes=form.minutes.data or 0,
                 mode=Mode(form.mode.data),
+                interview=bool(form.interview.data),
             )
             attempt = attempts.start_drill(ensure_learner(), options)
-        except InvalidInput as exc:
+        except (InvalidInput, Conflict) as exc:
             error = exc.message
         else:
             return redirect(url_for(".question", attempt_id=attempt.id, position=1))
@@ -99,6 +100,7 @@ def drill() -> ResponseReturnValue:
         max_questions=attempts.MAX_QUESTIONS,
         min_questions=attempts.MIN_DRILL_QUESTIONS,
         max_minutes=attempts.MAX_DRILL_MINUTES,
+        interview_minutes=attempts.INTERVIEW_MINUTES_PER_QUESTION,
     ), (422 if error else 200)
 
 
@@ -126,6 +128,10 @@ def question(attempt_id: int, position: int) -> ResponseReturnValue:
         return _move(view, request.form["nav"])
     form = kind.answer_form(view.public, formdata=request.form)
     try:
+        if form.revealing():  # a self-assessed kind's first step: show the model answer
+            return _question_page(
+                attempts.reveal_model_answer(current_user, attempt_id, position), form
+            )
         submission = attempts.submit_answer(current_user, attempt_id, position, form.response())
     except AnswerError as exc:
         return _question_page(view, form, error=str(exc)), 422
@@ -259,6 +265,8 @@ def review(attempt_id: int) -> ResponseReturnValue:
     if not attempt.finished:
         flash("Finish the attempt to open its review.", "info")
         return redirect(url_for(".question", attempt_id=attempt.id, position=attempt.position))
+    if not attempts.results_visible(attempt):  # a course assessment's results come later
+        return redirect(url_for("courses.attempt_home", attempt_id=attempt.id))
     views = attempts.review(current_user, attempt_id)
     return render_template(
         "quiz/review.html",

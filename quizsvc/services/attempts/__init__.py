@@ -22,12 +22,18 @@ from quizsvc.services.attempts.access import (
     resumable,
     unfinished_attempts,
 )
-from quizsvc.services.attempts.answering import reveal_hint, show_question, submit_answer
+from quizsvc.services.attempts.answering import (
+    reveal_hint,
+    reveal_model_answer,
+    show_question,
+    submit_answer,
+)
 from quizsvc.services.attempts.drafts import save_draft
 from quizsvc.services.attempts.finishing import FinishCheck, finish, finish_check, review, settle
 from quizsvc.services.attempts.start import (
     DEFAULT_DRILL_MINUTES,
     DEFAULT_QUESTIONS,
+    INTERVIEW_MINUTES_PER_QUESTION,
     MAX_DRILL_MINUTES,
     MAX_QUESTIONS,
     MIN_DRILL_QUESTIONS,
@@ -37,11 +43,12 @@ from quizsvc.services.attempts.start import (
     start_practice,
     start_retry,
 )
-from quizsvc.services.attempts.views import QuestionView, Submission
+from quizsvc.services.attempts.views import QuestionView, Submission, results_visible
 
 __all__ = [
     "DEFAULT_DRILL_MINUTES",
     "DEFAULT_QUESTIONS",
+    "INTERVIEW_MINUTES_PER_QUESTION",
     "MAX_DRILL_MINUTES",
     "MAX_QUESTIONS",
     "MIN_DRILL_QUESTIONS",
@@ -55,8 +62,10 @@ __all__ = [
     "finish_check",
     "get_attempt",
     "question_of",
+    "results_visible",
     "resumable",
     "reveal_hint",
+    "reveal_model_answer",
     "review",
     "save_draft",
     "settle",

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from quizsvc.db import get_session
+from quizsvc.progress.courses import assessment_of
 from quizsvc.progress.draft_models import AnswerDraft
 from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Response, User, utcnow
 from quizsvc.services import catalog
@@ -86,6 +87,9 @@ def drafts_of(attempt: Attempt) -> dict[int, AnswerDraft]:
 def attempt_title(attempt: Attempt) -> str:
     if attempt.kind is AttemptKind.DRILL:
         return "Interview drill"
+    assessment = assessment_of(get_session(), attempt)
+    if assessment is not None:
+        return assessment.title
     title = catalog.lesson_title(attempt.lesson_id)
     return f"New variant · {title}" if attempt.kind is AttemptKind.RETRY else title
 

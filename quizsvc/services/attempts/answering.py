@@ -6,14 +6,17 @@ meets a finished attempt.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from quizsvc import kinds
 from quizsvc.db import get_session
 from quizsvc.progress.models import AttemptQuestion, Mode, Response, User, utcnow
 from quizsvc.quiz import AnswerError, Grade, Variant, grade
 from quizsvc.services.attempts.access import latest_response, question_of
+from quizsvc.services.attempts.earlier import earlier_answers
 from quizsvc.services.attempts.finishing import close_if_over
 from quizsvc.services.attempts.recording import forget_draft, jsonable, record
 from quizsvc.services.attempts.views import QuestionView, Submission, question_view
@@ -34,7 +37,17 @@ def show_question(user: User, attempt_id: int, position: int) -> QuestionView:
         changed = True
     if changed:
         get_session().commit()
-    return question_view(attempt, question)
+    return replace(question_view(attempt, question), earlier=earlier_answers(question))
+
+
+def reveal_model_answer(user: User, attempt_id: int, position: int) -> QuestionView:
+    """The question with a self-assessed kind's model answer, for the learner who has written
+    (or said) their answer and now ticks what it covered; nothing is stored until they do."""
+    view = show_question(user, attempt_id, position)
+    if not view.can_answer:
+        return view
+    variant = Variant.from_dict(view.question.variant)
+    return replace(view, model_answer_html=kinds.get(variant.kind).model_answer_html(variant))
 
 
 def reveal_hint(user: User, attempt_id: int, position: int) -> QuestionView:

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizsvc import kinds
+from quizsvc.db import get_session
+from quizsvc.progress.courses import results_withheld
 from quizsvc.progress.draft_models import AnswerDraft
 from quizsvc.progress.models import Attempt, AttemptQuestion, Mode, Response
 from quizsvc.quiz import Variant, correct_answer_html
 from quizsvc.services.attempts.access import draft_of, latest_response, over
+from quizsvc.services.attempts.earlier import EarlierAnswer
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,10 @@ class QuestionView:
     hints_html: list[str]  # the hints revealed so far
     hints_total: int
     can_answer: bool
+    # A self-assessed question's model answer, once the learner has answered and asked for it.
+    model_answer_html: str = ""
+    # The learner's earlier answers to a self-assessed question's template, to compare.
+    earlier: tuple[EarlierAnswer, ...] = ()
 
     @property
     def position(self) -> int:
@@ -76,6 +83,7 @@ def question_view(
         draft = draft_of(question)
     closed = attempt.finished or over(attempt)
     reveal = closed or (attempt.mode is Mode.PRACTICE and latest is not None)
+    reveal = reveal and results_visible(attempt)
     can_answer = not closed and (attempt.mode is Mode.EXAM or latest is None)
     return QuestionView(
         attempt=attempt,
@@ -90,6 +98,11 @@ def question_view(
         hints_total=len(variant.hints_html),
         can_answer=can_answer,
     )
+
+
+def results_visible(attempt: Attempt) -> bool:
+    """False while a course assessment's release setting withholds results from the student."""
+    return not results_withheld(get_session(), attempt)
 
 
 def _correct_answer_html(variant: Variant, latest: Response | None) -> str:
