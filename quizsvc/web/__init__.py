@@ -17,6 +17,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(health.bp)
 
     from quizsvc.web import (
+        accessibility,
         account,
         auth,
         dashboard,
@@ -37,3 +38,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(reviews.bp)
     app.register_blueprint(study_guides.bp)
     app.register_blueprint(instructor.bp)
+    app.register_blueprint(accessibility.bp)
