@@ -114,7 +114,11 @@ class Rounder:
 
 def tabulate(fig: Figure, panels: int) -> list[Panel]:
     """The lines of the first ``panels`` axes of ``fig``, each axes as one panel."""
-    return [_lines_panel(ax) for ax in fig.axes[:panels]]
+    tables = [_lines_panel(ax) for ax in fig.axes[:panels]]
+    shared = next((t.x_label for t in reversed(tables) if t.x_label), "x")
+    for table in tables:  # stacked panels share x; only the lowest names it
+        table.x_label = table.x_label or shared
+    return tables
 
 
 def _lines_panel(ax: Axes) -> Panel:
