@@ -1,8 +1,10 @@
 """Every model module, imported once so that Alembic and tests see the whole schema."""
 
 from quizsvc.db import Base
-from quizsvc.progress import accessibility  # noqa: F401
-from quizsvc.progress import mastery_models  # noqa: F401
+from quizsvc.progress import (
+    accessibility,  # noqa: F401
+    mastery_models,  # noqa: F401
+)
 from quizsvc.progress import models as progress_models  # noqa: F401
 
 metadata = Base.metadata

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -97,7 +98,11 @@ class Rounder:
         else:
             self.step = nice_floor(READING_PX * (high - low) / height)
             points = 100 * self.step
-            shown = f"{points:g} percentage point{'s' if points != 1 else ''}" if self.percent else f"{self.step:g}"
+            shown = (
+                f"{points:g} percentage point{'s' if points != 1 else ''}"
+                if self.percent
+                else f"{self.step:g}"
+            )
             self.precision = (
                 f"Values are rounded to {shown}, what a careful reader takes off the axis."
             )
@@ -125,17 +130,14 @@ def _lines_panel(ax: Axes) -> Panel:
     rounder = Rounder(ax)
     series = _series(ax)
     tabulated = {name for name, _ in series}
-    xs = _sampled_xs(ax, sorted({float(x) for _, line in series for x in line.get_xdata()}))
+    points = [dict(zip(*_xy(line), strict=True)) for _, line in series]
+    xs = _sampled_xs(ax, sorted({x for p in points for x in p}))
     panel = Panel(
         caption=ax.get_ylabel(),
         x_label=ax.get_xlabel(),
         columns=[name for name, _ in series],
         precision=rounder.precision,
     )
-    points = [
-        {float(x): float(y) for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True)}
-        for _, line in series
-    ]
     for shown, x in xs:
         panel.rows.append([_x_text(shown), *(rounder(p[x]) if x in p else "" for p in points)])
     legend = ax.get_legend()
@@ -146,21 +148,30 @@ def _lines_panel(ax: Axes) -> Panel:
 
 
 def _series(ax: Axes) -> list[tuple[str, Line2D]]:
-    """Named lines in data coordinates; an unnamed dashed line (a prediction) is named after
-    the line of its colour."""
+    """Lines in data coordinates, by name: a legend's label; an unnamed dashed line (a
+    prediction) after the line of its colour; an unnamed solid one (a panel's only curve)
+    after the axis it is read on."""
     by_colour: dict[str, str] = {}
     series: list[tuple[str, Line2D]] = []
     for line in ax.get_lines():
-        if line.get_transform() != ax.transData or len(line.get_xdata()) < 2:
+        if line.get_transform() != ax.transData or len(_xy(line)[0]) < 2:
             continue  # reference lines across the axes, single marks
         label = str(line.get_label())
         if not label.startswith("_"):
             by_colour.setdefault(str(line.get_color()), label)
             series.append((label, line))
-        elif line.get_linestyle() not in ("-", "None", "none", " ", ""):
+        elif line.get_linestyle() == "-":
+            series.append((ax.get_ylabel() or "value", line))
+        elif line.get_linestyle() not in ("None", "none", " ", ""):
             owner = by_colour.get(str(line.get_color()))
             series.append((f"{owner}, mean-field theory" if owner else "prediction", line))
     return series
+
+
+def _xy(line: Line2D) -> tuple[list[float], list[float]]:
+    x = np.asarray(line.get_xdata(), dtype=float).tolist()
+    y = np.asarray(line.get_ydata(), dtype=float).tolist()
+    return x, y
 
 
 def _sampled_xs(ax: Axes, xs: list[float]) -> list[tuple[float, float]]:

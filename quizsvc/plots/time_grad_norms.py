@@ -64,9 +64,7 @@ def draw(fig: Figure, req: Request) -> Description:
             ax.plot(steps, positive(predicted), **dashed(str(style["color"])))
             plotted += predicted
             theory_label = "mean-field theory"
-            extras.setdefault(
-                theory_label, Line2D([], [], **dashed(NEUTRAL), label=theory_label)
-            )
+            extras.setdefault(theory_label, Line2D([], [], **dashed(NEUTRAL), label=theory_label))
             facts.add(
                 f"Dashed: the mean-field prediction, {number(predicted[0] / unit)} at t = 1.",
                 metric,

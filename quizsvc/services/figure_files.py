@@ -24,7 +24,9 @@ def full_window(svg: str) -> str:
     if root is None:
         raise ValueError("not an SVG document")
     tag = _SIZE.sub("", root.group(0))[:-1] + ' width="100%" height="100%">'
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + svg[: root.start()] + tag + svg[root.end() :]
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n' + svg[: root.start()] + tag + svg[root.end() :]
+    )
 
 
 def question_figure(user: User, attempt_id: int, position: int, index: int) -> str:

@@ -12,7 +12,6 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-
 from typing import Any
 
 from flask import g, get_template_attribute, url_for
@@ -129,7 +128,8 @@ def lesson_html(lesson: Lesson, seed: int) -> Markup:
             if figure
             else "",
             table=_table(
-                f"{lesson.id}/{figure_id}", lambda: accessibility.live_table(lesson, figure_id, seed)
+                f"{lesson.id}/{figure_id}",
+                lambda: accessibility.live_table(lesson, figure_id, seed),
             ),
         )
         block = get_template_attribute("figures/_figure.html", "figure_block")

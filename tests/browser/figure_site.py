@@ -35,7 +35,9 @@ def figure_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
     app = configure(make_app(database.url, WTF_CSRF_ENABLED=True), workdir / "figures")
     app.config["CONTENT_DIR"] = str(content)
     with app.app_context():
-        accounts.create_user(INSTRUCTOR, PASSWORD, hash_method=TEST_HASH_METHOD, role=Role.INSTRUCTOR)
+        accounts.create_user(
+            INSTRUCTOR, PASSWORD, hash_method=TEST_HASH_METHOD, role=Role.INSTRUCTOR
+        )
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="figure-site", daemon=True)
     thread.start()

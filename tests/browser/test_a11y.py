@@ -39,7 +39,9 @@ class Audit:
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             # Let the page's resize handler run (it marks boxes that now scroll sideways).
-            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            page.evaluate(
+                "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+            )
             results = AXE.run(page, options={"resultTypes": ["violations"]})
             for rule in results.response["violations"]:
                 targets = [", ".join(node["target"]) for node in rule["nodes"][:3]]
