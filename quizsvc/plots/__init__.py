@@ -39,7 +39,7 @@ FORMATS: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png", "json": "
 #    grad_norms ticks every layer up to 16 layers.
 # 4: minor ticks and a light grid on log axes; a taller training figure whose loss panel takes
 #    two thirds of it.
-# 5: drawn at 5 x 3.4 in with 13 pt text (readable at 375 px and in print), margins in inches,
+# 5: drawn at 5 x 3.9 in with 13 pt text (readable at 375 px and in print), margins in inches,
 #    dashed lines outlined over solid ones, two rows of saturation labels over many violins.
 FIGURE_STYLE_VERSION = "5"
 

@@ -3,7 +3,7 @@
 * Colours: the Okabe-Ito palette (Okabe & Ito 2008), distinguishable under the common colour
   vision deficiencies; series also differ by marker or line style so nothing relies on colour
   alone. Many-layer plots use cividis (Nunez et al. 2018), a colour-blind-safe sequential map.
-* Size: drawn at the size it is shown. 5 x 3.4 in (480 px wide at its natural size, which
+* Size: drawn at the size it is shown. 5 x 3.9 in (480 px wide at its natural size, which
   pages never exceed) with every text at 13 pt: a figure may be shown down to ~310 px wide (a
   plot-choice option on a 375 px phone, half an A4 page in print) and its smallest text still
   renders at 11 CSS px on screen and 9 pt on paper (`FONT_TO_WIDTH`; tests/browser/
@@ -57,7 +57,7 @@ SEQUENTIAL = "cividis"
 ALERT = "#D55E00"  # vermillion: divergence marks and thresholds
 NEUTRAL = "#555555"
 
-FIGSIZE = (5.0, 3.4)
+FIGSIZE = (5.0, 3.9)
 PNG_DPI = 150
 #: Every text of a figure, in points of the drawing (tick labels, legend, axis labels, notes).
 FONT = 13.0

@@ -28,7 +28,7 @@ from quizsvc.plots.text import Facts
 from quizsvc.sim import SimResult
 
 #: Figure height relative to the default, and the panels' height ratio (gradient norm : loss).
-_TALLER = 1.55
+_TALLER = 1.35
 _HEIGHTS = (1, 2)
 
 
