@@ -1,6 +1,6 @@
 """A live server for the figure and accessibility tests: the web fixture lessons (every
 question kind) plus a lesson with a live figure of every kind (tests/browser/fixtures/figures),
-and an instructor and a student account on it."""
+and an instructor account on it."""
 
 from __future__ import annotations
 
@@ -33,7 +33,11 @@ def figure_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
         shutil.copy(lesson, content)
     database = MigratedDatabase("sqlite", workdir)
     app = configure(make_app(database.url, WTF_CSRF_ENABLED=True), workdir / "figures")
-    app.config["CONTENT_DIR"] = str(content)
+    # One seed per lesson figure, drawn before the browser asks: a page then waits on nothing
+    # but itself (a cold figure lesson takes seconds on a loaded machine).
+    app.config.update(CONTENT_DIR=str(content), LESSON_FIGURE_SEEDS=1)
+    for lesson in (FIGURE_LESSON, "web-gradients"):
+        assert app.test_client().get(f"/lessons/{lesson}").status_code == 200
     with app.app_context():
         accounts.create_user(
             INSTRUCTOR, PASSWORD, hash_method=TEST_HASH_METHOD, role=Role.INSTRUCTOR

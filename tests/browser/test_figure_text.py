@@ -116,3 +116,38 @@ def test_a_figure_opens_full_size_without_javascript(
         assert big["width"] > small["width"]
         sizes = figure_text(page, "svg text")
         assert too_small(sizes, 13.0) == []  # larger than in the page
+
+
+@pytest.mark.parametrize("width", (375, 1280))
+def test_display_math_uses_the_width_and_scrolls_in_its_own_box(
+    figure_server: LiveServer,  # noqa: F811
+    browser: Browser,
+    width: int,
+) -> None:
+    with visiting(browser, f"display-math-{width}", width=width) as visit:
+        page = visit.page
+        page.goto(f"{figure_server.url}/lessons/{FIGURE_LESSON}")
+        box = page.get_by_role("group", name="equation").first
+        expect(box).to_be_visible()
+        sizes = page.evaluate(
+            """() => {
+              const box = document.querySelector('.math.block');
+              const text = document.querySelector('.lesson-body p');
+              const inline = document.querySelector('.lesson-body p math');
+              return {page: document.documentElement.scrollWidth, view: innerWidth,
+                      box: box.clientWidth, content: box.scrollWidth,
+                      column: text.clientWidth,
+                      body: parseFloat(getComputedStyle(text).fontSize),
+                      inline: inline ? parseFloat(getComputedStyle(inline).fontSize) : null};
+            }"""
+        )
+        assert sizes["page"] <= sizes["view"], sizes  # the page itself never scrolls sideways
+        assert sizes["inline"] >= sizes["body"], sizes  # inline math no smaller than its text
+        if width == 1280:  # wider than the text column, as far as the page allows
+            assert sizes["box"] > sizes["column"], sizes
+        else:  # too wide for a phone: it scrolls in its box, which the keyboard can reach
+            assert sizes["content"] > sizes["box"], sizes
+            box.focus()
+            page.keyboard.press("ArrowRight")
+            assert box.evaluate("(el) => el.scrollLeft") > 0
+        visit.shot("math")
