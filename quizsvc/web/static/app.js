@@ -64,12 +64,16 @@
     var pending = document.querySelector("[data-reload-when-done]");
     if (!pending) return;
     var seconds = Number(pending.getAttribute("data-reload-when-done")) || 5;
+    var leaving = false;  // never cancel a page the reader is already going to
+    window.addEventListener("beforeunload", function () { leaving = true; });
     function poll() {
       window.fetch(window.location.href, { credentials: "same-origin" })
         .then(function (response) { return response.text(); })
         .then(function (html) {
-          if (html.indexOf("data-reload-when-done") < 0) window.location.reload();
-          else window.setTimeout(poll, seconds * 1000);
+          if (leaving) return;
+          var typing = document.activeElement && document.activeElement.matches("input, select, textarea");
+          if (html.indexOf("data-reload-when-done") >= 0 || typing) window.setTimeout(poll, seconds * 1000);
+          else window.location.reload();
         })
         .catch(function () { window.setTimeout(poll, seconds * 1000); });
     }
