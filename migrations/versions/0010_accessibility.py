@@ -1,7 +1,7 @@
 """accessibility settings per account ("describe figures as data")
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0004"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

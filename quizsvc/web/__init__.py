@@ -20,7 +20,9 @@ def init_web(app: Flask) -> None:
         accessibility,
         account,
         auth,
+        courses,
         dashboard,
+        explore,
         instructor,
         lessons,
         pages,
@@ -38,4 +40,6 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(reviews.bp)
     app.register_blueprint(study_guides.bp)
     app.register_blueprint(instructor.bp)
+    app.register_blueprint(explore.bp)
+    app.register_blueprint(courses.bp)
     app.register_blueprint(accessibility.bp)

@@ -19,7 +19,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from quizsvc.content import Lesson, render_markdown
-from quizsvc.services import accessibility, figures
+from quizsvc.services import accessibility, explorer, figures
 from quizsvc.services.attempts import QuestionView
 
 logger = logging.getLogger("quizsvc.figures")
@@ -121,7 +121,7 @@ def lesson_html(lesson: Lesson, seed: int) -> Markup:
             index=0,
             svg=Markup(body),
             alt=figure.alt if figure else "",
-            caption_html=Markup(caption),
+            caption_html=Markup(caption + _explorer_links(lesson, figure_id, seed)),
             link=url_for(
                 "accessibility.lesson_figure", lesson_id=lesson.id, figure_id=figure_id, draw=seed
             )
@@ -137,3 +137,15 @@ def lesson_html(lesson: Lesson, seed: int) -> Markup:
 
     body = _LEADING_H1.sub("", lesson.html, count=1)
     return Markup(_LIVE_FIGURE.sub(fill, body))  # sanitized by quizsvc.content
+
+
+def _explorer_links(lesson: Lesson, figure_id: str, seed: int) -> str:
+    """ "Open in the explorer" with the figure's networks, as drawn for this seed."""
+    links = explorer.figure_links(lesson, figure_id, seed)
+    if not links:
+        return ""
+    page = url_for("explore.page")
+    anchors = ", ".join(
+        f'<a href="{escape(page)}?{escape(query)}">{escape(label)}</a>' for label, query in links
+    )
+    return f'<span class="explore-links"> Open in the explorer: {anchors}</span>'

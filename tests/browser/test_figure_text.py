@@ -58,7 +58,7 @@ def plot_choice_question(page: Page, url: str) -> str:
     for _ in range(2):
         if page.locator(".plot-options").count():
             return page.url
-        page.get_by_role("navigation", name="Questions").get_by_role("link").nth(1).click()
+        page.get_by_role("navigation", name="Questions").locator("a, button").nth(1).click()
     raise AssertionError("no plot-choice question in the figure lesson's quiz")
 
 

@@ -9,7 +9,8 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from quizsvc.content import QuestionTemplate
+from quizsvc import kinds
+from quizsvc.content import Lesson, QuestionTemplate
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Mode, User, utcnow
 from quizsvc.quiz import Variant, VariantError, generate
@@ -30,6 +31,7 @@ MAX_DRILL_MINUTES = 180
 # Seeds tried per question before a template is skipped for this attempt; `quizsvc content
 # check` finds templates that fail, this only keeps one bad seed from blocking a learner.
 GENERATION_TRIES = 3
+INTERVIEW_MINUTES_PER_QUESTION = 3  # an interview's time limit when none is given
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class DrillOptions:
     count: int = DEFAULT_QUESTIONS
     minutes: int | None = DEFAULT_DRILL_MINUTES
     mode: Mode = Mode.EXAM
+    interview: bool = False  # explain cards between numeric and plot questions, timed
 
 
 def start_lesson_attempt(user: User, lesson_id: str, mode: Mode, count: int) -> Attempt:
@@ -65,18 +68,52 @@ def start_drill(user: User, options: DrillOptions) -> Attempt:
     minutes = options.minutes or None
     if minutes is not None and not 1 <= minutes <= MAX_DRILL_MINUTES:
         raise InvalidInput(f"Give a time limit of 1 to {MAX_DRILL_MINUTES} minutes, or none.")
+    if options.interview and minutes is None:  # an interview always runs against the clock
+        minutes = INTERVIEW_MINUTES_PER_QUESTION * options.count
     seed = secrets.randbits(31)
     rng = random.Random(seed)
-    # Round-robin over shuffled lessons so every chosen lesson is represented before any repeats.
-    pools = [_sample(lesson.questions, len(lesson.questions), rng) for lesson in lessons]
-    rng.shuffle(pools)
-    chosen: list[QuestionTemplate] = []
-    while len(chosen) < options.count and any(pools):
-        for pool in pools:
-            if pool and len(chosen) < options.count:
-                chosen.append(pool.pop())
+    if options.interview:
+        chosen = _interview(lessons, options.count, rng)
+    else:
+        chosen = _round_robin([lesson.questions for lesson in lessons], options.count, rng)
     time_limit = minutes * 60 if minutes else None
     return _create(user, AttemptKind.DRILL, options.mode, None, chosen, seed, time_limit)
+
+
+def _round_robin(
+    groups: Sequence[Sequence[QuestionTemplate]], count: int, rng: random.Random
+) -> list[QuestionTemplate]:
+    """Up to ``count`` templates, round-robin over the shuffled groups (lessons), so that every
+    group is represented before any repeats."""
+    pools = [_sample(group, len(group), rng) for group in groups]
+    rng.shuffle(pools)
+    chosen: list[QuestionTemplate] = []
+    while len(chosen) < count and any(pools):
+        for pool in pools:
+            if pool and len(chosen) < count:
+                chosen.append(pool.pop())
+    return chosen
+
+
+def _interview(lessons: Sequence[Lesson], count: int, rng: random.Random) -> list[QuestionTemplate]:
+    """An interview: explain cards alternating with numbers and plots to work out, as an
+    interviewer moves between "tell me why" and "work this out" (each kind's ``interview`` says
+    which it is); one side alone when the lessons have nothing of the other."""
+
+    def part(role: str) -> list[QuestionTemplate]:
+        groups = [[t for t in lesson.questions if kinds.get(t.kind).interview == role]
+                  for lesson in lessons]  # fmt: skip
+        return _round_robin([g for g in groups if g], count, rng)
+
+    explain, work = part("explain"), part("work")
+    if not explain and not work:
+        raise Conflict("These lessons have no interview questions (explain, numeric or plot).")
+    chosen: list[QuestionTemplate] = []
+    while len(chosen) < count and (explain or work):
+        for pool in (explain, work):
+            if pool and len(chosen) < count:
+                chosen.append(pool.pop(0))
+    return chosen
 
 
 def start_retry(user: User, attempt_id: int, position: int) -> Attempt:
@@ -145,6 +182,24 @@ def _create(
     seed: int,
     time_limit_s: int | None,
 ) -> Attempt:
+    attempt = build_attempt(user, kind, mode, lesson_id, templates, seed, time_limit_s)
+    session = get_session()
+    session.add(attempt)
+    session.commit()
+    return attempt
+
+
+def build_attempt(
+    user: User,
+    kind: AttemptKind,
+    mode: Mode,
+    lesson_id: str | None,
+    templates: Sequence[QuestionTemplate],
+    seed: int,
+    time_limit_s: int | None,
+) -> Attempt:
+    """An attempt with a generated variant of each template, not yet added to the session:
+    a caller that stores more with it (services.courses links its assessment) commits both."""
     questions: list[AttemptQuestion] = []
     for template in templates:
         variant = _generate(template, seed, len(questions) + 1)
@@ -175,7 +230,4 @@ def _create(
         started_at=utcnow(),  # after generation: the clock starts when the learner can begin
         questions=questions,
     )
-    session = get_session()
-    session.add(attempt)
-    session.commit()
     return attempt
