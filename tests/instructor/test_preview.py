@@ -75,12 +75,12 @@ def test_the_report_shows_progress_then_the_answer_over_seeds(
     app: Flask, instructor: FlaskClient
 ) -> None:
     first = page(instructor, "/instructor/templates/web-ratio")
-    if "of 11 done" in first:  # still running: the page says so and reloads itself
-        assert '<meta http-equiv="refresh"' in first
+    if "of 11 done" in first:  # still running: the page says so and reloads once it is done
+        assert "data-reload-when-done" in first
     done = report(app, "web-ratio")
     assert len(done.outcomes) + len(done.failures) == REPORT_SEEDS
     html = page(instructor, "/instructor/templates/web-ratio")
-    assert '<meta http-equiv="refresh"' not in html
+    assert "data-reload-when-done" not in html
     assert f"Histogram of the answer over {REPORT_SEEDS} seeds" in html
     assert "found nothing in seeds 0–4" in text(html)
 
