@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Flask
 
 DEFAULT_QUIZ_QUESTIONS = 10
+DEFAULT_PRACTICE_TRIES = 3  # answers a practice question takes (services.attempts.tries)
 # Live figures are drawn from a rotating pool of seeds: each view may show a different network,
 # while every (figure, seed) pair is drawn once and then served from the figure cache.
 DEFAULT_LESSON_FIGURE_SEEDS = 8
@@ -36,6 +37,7 @@ class Settings:
     template_report_dir: Path
     template_report_seeds: int
     password_hash_method: str  # werkzeug's method for new password hashes
+    practice_tries: int = DEFAULT_PRACTICE_TRIES  # tries per question in practice mode
 
     @classmethod
     def of(cls, app: Flask) -> Settings:
@@ -59,6 +61,7 @@ class Settings:
             password_hash_method=str(
                 config.get("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH_METHOD)
             ),
+            practice_tries=int(config.get("PRACTICE_TRIES", DEFAULT_PRACTICE_TRIES)),
         )
 
 

@@ -98,7 +98,7 @@ SCHEMAS: dict[str, Any] = {
     "Attempt": _object(
         {
             "id": INTEGER,
-            "kind": {"type": "string", "enum": ["lesson", "drill", "retry"]},
+            "kind": {"type": "string", "enum": ["lesson", "drill", "retry", "review"]},
             "mode": MODE,
             "lesson_id": _nullable(STRING),
             "title": STRING,

@@ -84,6 +84,8 @@ def id_list(variant: VariantData, response: Any, what: str) -> list[str]:
 class Choose(QuestionKind):
     """A key of correct choices, each with its feedback."""
 
+    takes_tries = True  # a choice's feedback may name the right one: it waits for the last try
+
     def correct_answer_html(self, variant: VariantData) -> str:
         by_id = html_by_id(variant.choices)
         return "".join(

@@ -70,6 +70,10 @@ def latest_response(question: AttemptQuestion) -> Response | None:
 def attempt_title(attempt: Attempt) -> str:
     if attempt.kind is AttemptKind.DRILL:
         return "Interview drill"
+    if attempt.kind is AttemptKind.REVIEW:
+        return (
+            f"Review · {catalog.lesson_title(attempt.lesson_id)}" if attempt.lesson_id else "Review"
+        )
     title = catalog.lesson_title(attempt.lesson_id)
     return f"New variant · {title}" if attempt.kind is AttemptKind.RETRY else title
 

@@ -14,6 +14,7 @@ from quizsvc.db import get_session
 from quizsvc.progress.models import AttemptQuestion, Mode, Response, User, utcnow
 from quizsvc.quiz import AnswerError, Grade, Variant, grade
 from quizsvc.services import progress_events
+from quizsvc.services.attempts import tries
 from quizsvc.services.attempts.access import latest_response, question_of
 from quizsvc.services.attempts.finishing import close_if_over
 from quizsvc.services.attempts.views import QuestionView, Submission, question_view
@@ -51,7 +52,8 @@ def reveal_hint(user: User, attempt_id: int, position: int) -> QuestionView:
 
 def submit_answer(user: User, attempt_id: int, position: int, response: Any) -> Submission:
     """Grade and store an answer. A malformed answer raises InvalidInput and is not stored;
-    the same answer sent twice is stored once."""
+    the same answer sent twice is stored once; a practice question takes another try only
+    after a wrong one, while it has tries left."""
     question = question_of(user, attempt_id, position)
     attempt = question.attempt
     close_if_over(attempt)
@@ -68,7 +70,8 @@ def submit_answer(user: User, attempt_id: int, position: int, response: Any) -> 
     latest = latest_response(question) if question.answered else None
     if latest is not None and latest.parsed == _jsonable(result.parsed):
         return Submission(question_view(attempt, question, latest), recorded=False)
-    if latest is not None and attempt.mode is Mode.PRACTICE:
+    allowed = tries.of_question(attempt, question)
+    if latest is not None and attempt.mode is Mode.PRACTICE and _settled(allowed, latest):
         raise Conflict("You have answered this question; its feedback is below.")
     try:
         recorded = _record(question, latest, response, result)
@@ -80,6 +83,11 @@ def submit_answer(user: User, attempt_id: int, position: int, response: Any) -> 
             return Submission(question_view(attempt, question, latest), recorded=False)
         raise Conflict("Another answer to this question arrived at the same time.") from None
     return Submission(question_view(attempt, question, recorded), recorded=True)
+
+
+def _settled(allowed: int, latest: Response) -> bool:
+    """A practice question is settled once answered right or out of tries."""
+    return latest.correct or latest.seq >= allowed
 
 
 def _jsonable(value: Any) -> Any:
@@ -97,9 +105,11 @@ def _record(
     if question.first_viewed_at is not None:
         elapsed = int((now - question.first_viewed_at).total_seconds() * 1000)
     session = get_session()
+    seq = (latest.seq + 1) if latest else 1
+    practice = question.attempt.mode is Mode.PRACTICE
     response = Response(
         question_id=question.id,
-        seq=(latest.seq + 1) if latest else 1,
+        seq=seq,
         raw=raw,
         parsed=_jsonable(result.parsed),
         score=result.score,
@@ -112,8 +122,11 @@ def _record(
     )
     session.add(response)
     question.answered_at = now
-    question.score = result.score
+    # In practice the score follows the tries used; an exam answer replaces the one before.
+    allowed = tries.of_question(question.attempt, question)
+    question.score = result.score * (tries.credit(seq, allowed) if practice else 1)
     question.correct = result.correct
-    progress_events.on_graded(question, response)
+    if seq == 1 or not practice:
+        progress_events.on_graded(question, response)  # a later try is not new evidence
     session.commit()
     return response
