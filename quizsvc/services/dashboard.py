@@ -110,9 +110,14 @@ def statuses(rows: list[ObjectiveMastery], now: datetime) -> list[LessonMastery]
 
 
 def weakest(lessons: list[LessonMastery], count: int = FOCUS_COUNT) -> list[ObjectiveStatus]:
-    """Started objectives not yet mastered, least likely to be answered right first."""
+    """Started objectives not yet mastered that were missed at least once, least likely to be
+    answered right first. An objective answered right every time needs more practice to rise a
+    level, but it is not a weakness: flagging it told learners their right answers were wrong."""
     started = [
-        s for m in lessons for s in m.objectives if s.answers and s.level is not Level.MASTERED
+        s
+        for m in lessons
+        for s in m.objectives
+        if s.answers and s.level is not Level.MASTERED and s.state.correct < s.state.evidence
     ]
     started.sort(key=lambda s: (s.probability, s.answers))
     return started[:count]
