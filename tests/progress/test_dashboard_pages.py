@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 import quizsvc.web
 from quizsvc.db import get_session
-
 from quizsvc.progress.models import Attempt, AttemptKind, Mode, Role
 from quizsvc.services import accounts
 from tests.progress.helpers import answer_all
