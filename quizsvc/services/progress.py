@@ -13,7 +13,7 @@ from quizsvc.progress.history import (
     lesson_progress,
 )
 from quizsvc.progress.models import User
-from quizsvc.services import catalog
+from quizsvc.services import attempts, catalog
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,6 @@ def lesson_statuses(user: User | None) -> list[LessonStatus]:
 
 def history(user: User) -> list[HistoryRow]:
     return [
-        HistoryRow(summary, catalog.lesson_title(summary.attempt.lesson_id))
+        HistoryRow(summary, attempts.attempt_title(summary.attempt))
         for summary in attempt_history(get_session(), user.id)
     ]
