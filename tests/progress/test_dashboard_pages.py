@@ -157,6 +157,8 @@ def test_objectives_answered_right_are_not_flagged_in_red(client: FlaskClient, a
     html = page(client, "/dashboard")
     focus = html.split('id="focus-heading"')[1].split('id="accuracy-heading"')[0]
     assert '<li class="card">' not in focus and 'id="nothing-to-flag"' in focus
+    caption = html.split("<figcaption>")[1].split("</figcaption>")[0]
+    assert "trend over" not in caption and "A trend appears from your second day on." in caption
     assert 'class="level level-attempted"' in html
     css = (STATIC / "progress.css").read_text()
     rule = re.search(r"\.level-attempted \{([^}]*)\}", css)

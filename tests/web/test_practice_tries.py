@@ -40,15 +40,16 @@ def test_a_wrong_try_says_how_far_off_and_offers_the_next_hint(
     url = f"/attempts/{attempt_id}/questions/{position}"
     variant = variant_of(app, attempt_id, position)
     first = page(client, url)
-    assert "3 tries per question: a right answer earns 100 % on the first try, 67 % on the " \
-        "second, 33 % on the third." in first  # fmt: skip
+    assert "3 tries per question: a right answer earns 100&nbsp;% on the first try, 67&nbsp;% on the " \
+        "second, 33&nbsp;% on the third." in first  # fmt: skip
 
     wrong = answer(client, app, attempt_id, position, right=False)
     assert wrong.status_code == 302 and wrong.headers["Location"].endswith("#feedback")
     html = page(client, url)
-    assert "Not right: try again" in html
+    assert "Not right: try again" in html and html.count('id="feedback"') == 1
+    assert "Answer saved" not in html
     assert "times too large." in html  # how far off, in which direction
-    assert "2 tries left; a right answer now earns 67 %." in html
+    assert "2 tries left; a right answer now earns 67&nbsp;%." in html
     assert "Show the next hint" in html
     assert 'name="answer"' in html and ">Try again</button>" in html
     assert variant["explanation_html"] not in html  # nothing of the key before the last try
