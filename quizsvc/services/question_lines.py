@@ -20,6 +20,13 @@ _PARAGRAPH = re.compile(r"^\s*<p>(.*?)</p>\s*$", re.DOTALL)
 MAX_CHARS = 160
 
 
+def first_line_text(template: QuestionTemplate) -> str:
+    """The prompt's first non-blank line as written (LaTeX as typed), placeholders elided: for
+    CSV files, which show text, not HTML."""
+    line = next((text.strip() for text in template.prompt.splitlines() if text.strip()), "")
+    return _PLACEHOLDER.sub("…", line)
+
+
 def first_line(template: QuestionTemplate) -> Markup:
     """The prompt's first non-blank line as inline HTML (math rendered, placeholders elided)."""
     line = next((text.strip() for text in template.prompt.splitlines() if text.strip()), "")
