@@ -16,7 +16,7 @@ import click
 import torch
 
 from quizsvc.sim import SimConfig, SimResult, ValidationError, simulate
-from quizsvc.sim.config import BOOL_FIELDS, CHOICES, FIELD_DOCS, INT_FIELDS
+from quizsvc.sim.limits import BOOL_FIELDS, CHOICES, FIELD_DOCS, INT_FIELDS
 
 _FIELDS = [f.name for f in dataclasses.fields(SimConfig)]
 #: (header, LayerStats field, format spec) of the table's columns, each 11 characters wide.

@@ -15,7 +15,9 @@ Python (lesson files are validated against them), and `simulate` loads the engin
 call.
 """
 
-from quizsvc.sim.config import (
+from quizsvc.sim.config import SimConfig, estimate_flops, estimate_memory, fields_for
+from quizsvc.sim.errors import ValidationError
+from quizsvc.sim.limits import (
     ACTIVATIONS,
     ARCH_ACTIVATIONS,
     ARCH_TASKS,
@@ -33,12 +35,7 @@ from quizsvc.sim.config import (
     RECURRENT_ARCHS,
     RECURRENT_INITS,
     TASKS,
-    SimConfig,
-    estimate_flops,
-    estimate_memory,
-    fields_for,
 )
-from quizsvc.sim.errors import ValidationError
 from quizsvc.sim.result import (
     ALL_TIME_METRICS,
     LAYER_METRICS,

@@ -12,7 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizsvc.sim.config import GATES, SimConfig
+from quizsvc.sim.config import SimConfig
+from quizsvc.sim.limits import GATES
 
 #: Per-layer metrics of `LayerStats`, in the order the table and the JSON use.
 LAYER_METRICS: tuple[str, ...] = (

@@ -18,7 +18,14 @@ from quizsvc.sim import (
     estimate_flops,
 )
 from quizsvc.sim import config as config_module
-from quizsvc.sim.config import CHOICES, FIELD_DOCS, LSTM_FIELDS, RECURRENT_FIELDS, range_text
+from quizsvc.sim.limits import (
+    CHOICES,
+    FIELD_DOCS,
+    INT_FIELDS,
+    LSTM_FIELDS,
+    RECURRENT_FIELDS,
+    range_text,
+)
 
 # Each limit's boundary values, tested on a config small enough that the FLOP budget is not
 # what stops it (steps at its maximum needs a small network); recurrent fields on an LSTM.
@@ -45,7 +52,7 @@ def test_limit_boundaries_are_accepted(field: str) -> None:
 @pytest.mark.parametrize("field", _NUMERIC)
 def test_values_beyond_each_limit_are_rejected_with_field_value_and_range(field: str) -> None:
     lo, hi = _bounds(field)
-    is_int = field in config_module.INT_FIELDS or field == "width"
+    is_int = field in INT_FIELDS or field == "width"
     step = 1 if is_int else max(abs(hi) * 1e-3, 1e-9)
     beyond = [lo - step] + ([] if math.isinf(hi) else [hi + step])
     if field == "clip_norm_type":
