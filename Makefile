@@ -49,6 +49,7 @@ bench: setup
 	$(BIN)/python bench/sim.py
 	$(BIN)/python bench/variants.py
 	$(BIN)/python bench/http_load.py
+	$(BIN)/python bench/explorer.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -130,8 +130,13 @@ SCHEMAS: dict[str, Any] = {
                                 **_nullable({"type": "integer", "minimum": 0, "maximum": 180}),
                                 "description": "Time limit; 0 or null for none.",
                             },
+                            "interview": {
+                                **BOOLEAN,
+                                "description": "Explain questions between numeric and plot "
+                                "questions, always timed: 3 minutes a question by default.",
+                            },
                         },
-                        optional=("lesson_ids", "count", "minutes"),
+                        optional=("lesson_ids", "count", "minutes", "interview"),
                     ),
                     "mode": MODE,
                 },
@@ -153,8 +158,10 @@ SCHEMAS: dict[str, Any] = {
             "id": STRING,
             "html": HTML,
             "figure": {**INTEGER, "description": "plot_choice: the index of its figure."},
+            "section": {**STRING, "description": "explain: the lesson section of the point."},
+            "anchor": {**STRING, "description": "explain: that section's id on the lesson page."},
         },
-        optional=("figure",),
+        optional=("figure", "section", "anchor"),
     ),
     "Response": {
         "description": "; ".join(kind.response_doc for kind in kinds.REGISTRY.values()) + ".",
@@ -169,6 +176,19 @@ SCHEMAS: dict[str, Any] = {
             "result": {
                 **_nullable(_ref("Result")),
                 "description": "Null in exam mode until the attempt is finished.",
+            },
+        }
+    ),
+    "Draft": _object(
+        {
+            "response": {
+                **_ref("Response"),
+                "description": "As entered, readable or not (a number typed as '0,5').",
+            },
+            "saved_at": TIME,
+            "problem": {
+                **_nullable(STRING),
+                "description": "Why it could not be graded when the attempt ended; else null.",
             },
         }
     ),
@@ -190,11 +210,24 @@ SCHEMAS: dict[str, Any] = {
             "hints_total": INTEGER,
             "can_answer": BOOLEAN,
             "answer": _nullable(_ref("Answer")),
+            "draft": {
+                **_nullable(_ref("Draft")),
+                "description": (
+                    "What was entered but not submitted; graded when the attempt ends."
+                ),
+            },
             "correct_answer_html": _nullable(HTML),
             "explanation_html": _nullable(HTML),
+            "model_answer_html": {
+                **_nullable(HTML),
+                "description": "explain: the model answer, in the answer to POST model-answer.",
+            },
         }
     ),
     "AnswerRequest": _object({"response": _ref("Response")}),
+    "DraftRequest": _object(
+        {"response": {**_nullable(_ref("Response")), "description": "null clears the draft."}}
+    ),
     "AnswerResult": _object(
         {
             "recorded": {
@@ -311,7 +344,10 @@ def _paths() -> dict[str, Any]:
                     "401": UNAUTHORIZED,
                     "404": _error("No such lesson (lesson_id, or one of drill.lesson_ids)."),
                     "413": TOO_LARGE,
-                    "409": _error("The lesson has no questions."),
+                    "409": _error(
+                        "The lesson has no questions (or, for an interview, the "
+                        "lessons have no interview questions)."
+                    ),
                     "422": _error("Invalid options; the message says which."),
                     "429": _too_many("Too many attempts started in a short time."),
                 },
@@ -332,7 +368,10 @@ def _paths() -> dict[str, Any]:
         f"{attempt}/finish": {
             "post": {
                 "operationId": "finishAttempt",
-                "summary": "Grade the attempt (unanswered questions score 0). Idempotent.",
+                "summary": (
+                    "Grade the attempt: drafts are graded, questions without an answer or a "
+                    "readable draft score 0. Idempotent."
+                ),
                 "parameters": [ATTEMPT_ID],
                 "responses": {
                     "200": _json(_ref("Attempt"), "The finished attempt."),
@@ -391,6 +430,30 @@ def _paths() -> dict[str, Any]:
                 },
             }
         },
+        f"{question}/draft": {
+            "post": {
+                "operationId": "saveDraft",
+                "summary": (
+                    "Keep what is entered but not submitted. Never graded while the attempt "
+                    "runs; graded when it is finished or its time is up."
+                ),
+                "parameters": [ATTEMPT_ID, POSITION],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("DraftRequest")}},
+                },
+                "responses": {
+                    "200": _json(_ref("Question"), "Kept; the question with its draft."),
+                    "400": _error("The body is not a JSON object."),
+                    "401": UNAUTHORIZED,
+                    "404": NOT_YOURS,
+                    "409": _error("Finished attempt, or a practice question already answered."),
+                    "413": TOO_LARGE,
+                    "422": _error("Not the shape of this question's response, or too long."),
+                    "429": _too_many("Too many drafts in a short time."),
+                },
+            }
+        },
         f"{question}/hints": {
             "post": {
                 "operationId": "revealHint",
@@ -398,6 +461,19 @@ def _paths() -> dict[str, Any]:
                 "parameters": [ATTEMPT_ID, POSITION],
                 "responses": {
                     "200": _json(_ref("Question"), "The question with one more hint."),
+                    "401": UNAUTHORIZED,
+                    "404": NOT_YOURS,
+                },
+            }
+        },
+        f"{question}/model-answer": {
+            "post": {
+                "operationId": "showModelAnswer",
+                "summary": "The model answer of an explain question, to compare your answer "
+                "with before you send the rubric points it covered; nothing is stored.",
+                "parameters": [ATTEMPT_ID, POSITION],
+                "responses": {
+                    "200": _json(_ref("Question"), "The question with model_answer_html."),
                     "401": UNAUTHORIZED,
                     "404": NOT_YOURS,
                 },

@@ -105,6 +105,7 @@ def question_json(view: QuestionView) -> dict[str, Any]:
             if view.reveal
             else None,
         }
+    draft = view.draft
     return {
         "attempt_id": attempt_id,
         "position": position,
@@ -133,6 +134,14 @@ def question_json(view: QuestionView) -> dict[str, Any]:
         "hints_total": view.hints_total,
         "can_answer": view.can_answer,
         "answer": answer,
+        "draft": {
+            "response": draft.raw,
+            "saved_at": _time(draft.saved_at),
+            "problem": draft.problem or None,
+        }
+        if draft is not None
+        else None,
         "correct_answer_html": view.correct_answer_html if view.reveal else None,
         "explanation_html": view.explanation_html if view.reveal else None,
+        "model_answer_html": view.model_answer_html or None,
     }

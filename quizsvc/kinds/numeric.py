@@ -66,6 +66,10 @@ class NumericForm(AnswerForm):
     def read(self) -> str:
         return self.answer.data or ""
 
+    def draft(self) -> str | None:
+        # Kept as typed, readable or not: the grader says what is wrong when it grades it.
+        return self.read() or None
+
 
 class Numeric(QuestionKind):
     name = "numeric"
@@ -77,6 +81,7 @@ class Numeric(QuestionKind):
     qti_type = "numerical_question"
     feedback_between_tries = True  # says how far off, never the key (kinds.how_far)
     takes_tries = True
+    interview = "work"
 
     def parse(self, q: Fields) -> NumericSpec | None:
         answer = self._answer(q)

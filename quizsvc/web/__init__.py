@@ -20,6 +20,7 @@ def init_web(app: Flask) -> None:
         account,
         auth,
         dashboard,
+        explore,
         instructor,
         lessons,
         pages,
@@ -37,3 +38,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(reviews.bp)
     app.register_blueprint(study_guides.bp)
     app.register_blueprint(instructor.bp)
+    app.register_blueprint(explore.bp)

@@ -9,7 +9,8 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from quizsvc.content import QuestionTemplate
+from quizsvc import kinds
+from quizsvc.content import Lesson, QuestionTemplate
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Mode, User, utcnow
 from quizsvc.quiz import Variant, VariantError, generate
@@ -31,6 +32,7 @@ MAX_DRILL_MINUTES = 180
 # Seeds tried per question before a template is skipped for this attempt; `quizsvc content
 # check` finds templates that fail, this only keeps one bad seed from blocking a learner.
 GENERATION_TRIES = 3
+INTERVIEW_MINUTES_PER_QUESTION = 3  # an interview's time limit when none is given
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class DrillOptions:
     count: int = DEFAULT_QUESTIONS
     minutes: int | None = DEFAULT_DRILL_MINUTES
     mode: Mode = Mode.EXAM
+    interview: bool = False  # explain cards between numeric and plot questions, timed
 
 
 def start_lesson_attempt(
@@ -69,18 +72,52 @@ def start_drill(user: User, options: DrillOptions) -> Attempt:
     minutes = options.minutes or None
     if minutes is not None and not 1 <= minutes <= MAX_DRILL_MINUTES:
         raise InvalidInput(f"Give a time limit of 1 to {MAX_DRILL_MINUTES} minutes, or none.")
+    if options.interview and minutes is None:  # an interview always runs against the clock
+        minutes = INTERVIEW_MINUTES_PER_QUESTION * options.count
     seed = secrets.randbits(31)
     rng = random.Random(seed)
-    # Round-robin over shuffled lessons so every chosen lesson is represented before any repeats.
-    pools = [_sample(lesson.questions, len(lesson.questions), rng) for lesson in lessons]
-    rng.shuffle(pools)
-    chosen: list[QuestionTemplate] = []
-    while len(chosen) < options.count and any(pools):
-        for pool in pools:
-            if pool and len(chosen) < options.count:
-                chosen.append(pool.pop())
+    if options.interview:
+        chosen = _interview(lessons, options.count, rng)
+    else:
+        chosen = _round_robin([lesson.questions for lesson in lessons], options.count, rng)
     time_limit = minutes * 60 if minutes else None
     return _create(user, AttemptKind.DRILL, options.mode, None, chosen, seed, time_limit)
+
+
+def _round_robin(
+    groups: Sequence[Sequence[QuestionTemplate]], count: int, rng: random.Random
+) -> list[QuestionTemplate]:
+    """Up to ``count`` templates, round-robin over the shuffled groups (lessons), so that every
+    group is represented before any repeats."""
+    pools = [_sample(group, len(group), rng) for group in groups]
+    rng.shuffle(pools)
+    chosen: list[QuestionTemplate] = []
+    while len(chosen) < count and any(pools):
+        for pool in pools:
+            if pool and len(chosen) < count:
+                chosen.append(pool.pop())
+    return chosen
+
+
+def _interview(lessons: Sequence[Lesson], count: int, rng: random.Random) -> list[QuestionTemplate]:
+    """An interview: explain cards alternating with numbers and plots to work out, as an
+    interviewer moves between "tell me why" and "work this out" (each kind's ``interview`` says
+    which it is); one side alone when the lessons have nothing of the other."""
+
+    def part(role: str) -> list[QuestionTemplate]:
+        groups = [[t for t in lesson.questions if kinds.get(t.kind).interview == role]
+                  for lesson in lessons]  # fmt: skip
+        return _round_robin([g for g in groups if g], count, rng)
+
+    explain, work = part("explain"), part("work")
+    if not explain and not work:
+        raise Conflict("These lessons have no interview questions (explain, numeric or plot).")
+    chosen: list[QuestionTemplate] = []
+    while len(chosen) < count and (explain or work):
+        for pool in (explain, work):
+            if pool and len(chosen) < count:
+                chosen.append(pool.pop(0))
+    return chosen
 
 
 def start_retry(

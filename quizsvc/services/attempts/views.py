@@ -7,10 +7,12 @@ from typing import Any
 
 from quizsvc import kinds
 from quizsvc.kinds.base import CORRECT_HTML
+from quizsvc.progress.draft_models import AnswerDraft
 from quizsvc.progress.models import Attempt, AttemptQuestion, Mode, Response
 from quizsvc.quiz import Variant, correct_answer_html
 from quizsvc.services.attempts import tries
-from quizsvc.services.attempts.access import latest_response, over
+from quizsvc.services.attempts.access import draft_of, latest_response, over
+from quizsvc.services.attempts.earlier import EarlierAnswer
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class QuestionView:
     question: AttemptQuestion
     public: dict[str, Any]  # Variant.public_dict(): never the answer key
     latest: Response | None
+    draft: AnswerDraft | None  # entered, not submitted: never graded while the attempt runs
     reveal: bool  # feedback, answer key and explanation may be shown
     explanation_html: str  # "" unless reveal
     correct_answer_html: str  # "" unless reveal
@@ -28,6 +31,10 @@ class QuestionView:
     hints_total: int
     can_answer: bool
     tries_allowed: int  # answers the question takes (several in practice)
+    # A self-assessed question's model answer, once the learner has answered and asked for it.
+    model_answer_html: str = ""
+    # The learner's earlier answers to a self-assessed question's template, to compare.
+    earlier: tuple[EarlierAnswer, ...] = ()
 
     @property
     def tries_used(self) -> int:
@@ -78,6 +85,20 @@ class QuestionView:
             return ""
         return kinds.get(self.public["kind"]).answer_html(self.public, self.latest.raw)
 
+    @property
+    def entered(self) -> object:
+        """What the answer form shows: the draft, newer than any answer, else the answer."""
+        if self.draft is not None:
+            return self.draft.raw
+        return self.latest.raw if self.latest is not None else None
+
+    @property
+    def draft_html(self) -> str:
+        """The draft in the question's own words (the review shows one it could not grade)."""
+        if self.draft is None:
+            return ""
+        return kinds.get(self.public["kind"]).answer_html(self.public, self.draft.raw)
+
 
 @dataclass(frozen=True)
 class Submission:
@@ -89,11 +110,16 @@ _UNLOADED: Any = object()
 
 
 def question_view(
-    attempt: Attempt, question: AttemptQuestion, latest: Response | None = _UNLOADED
+    attempt: Attempt,
+    question: AttemptQuestion,
+    latest: Response | None = _UNLOADED,
+    draft: AnswerDraft | None = _UNLOADED,
 ) -> QuestionView:
     variant = Variant.from_dict(question.variant)
     if latest is _UNLOADED:
         latest = latest_response(question) if question.answered else None
+    if draft is _UNLOADED:
+        draft = draft_of(question)
     closed = attempt.finished or over(attempt)
     practice = attempt.mode is Mode.PRACTICE
     allowed = tries.of_question(attempt, question)
@@ -105,6 +131,7 @@ def question_view(
         question=question,
         public=variant.public_dict(),
         latest=latest,
+        draft=draft,
         reveal=reveal,
         explanation_html=variant.explanation_html if reveal else "",
         correct_answer_html=_correct_answer_html(variant, latest) if reveal else "",
