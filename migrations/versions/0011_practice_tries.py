@@ -1,7 +1,7 @@
 """practice tries: how many answers each question of an attempt takes
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-07
 
 A practice question takes several tries (credit follows the tries used); an exam question, and
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0005"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -159,6 +159,7 @@ class AttemptKind(enum.StrEnum):
     DRILL = "drill"  # mixed questions across lessons, usually timed
     RETRY = "retry"  # one fresh variant of a template, started from a review
     REVIEW = "review"  # a spaced-review session: fresh variants of due (or soon due) cards
+    ASSESSMENT = "assessment"  # assigned in a course (quizsvc.progress.courses)
 
 
 class Mode(enum.StrEnum):

@@ -19,6 +19,7 @@ def init_web(app: Flask) -> None:
     from quizsvc.web import (
         account,
         auth,
+        courses,
         dashboard,
         explore,
         instructor,
@@ -39,3 +40,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(study_guides.bp)
     app.register_blueprint(instructor.bp)
     app.register_blueprint(explore.bp)
+    app.register_blueprint(courses.bp)

@@ -266,6 +266,8 @@ def review(attempt_id: int) -> ResponseReturnValue:
     if not attempt.finished:
         flash("Finish the attempt to open its review.", "info")
         return redirect(url_for(".question", attempt_id=attempt.id, position=attempt.position))
+    if not attempts.results_visible(attempt):  # a course assessment's results come later
+        return redirect(url_for("courses.attempt_home", attempt_id=attempt.id))
     views = attempts.review(current_user, attempt_id)
     return render_template(
         "quiz/review.html",

@@ -43,7 +43,7 @@ from quizsvc.services.attempts.start import (
     start_practice,
     start_retry,
 )
-from quizsvc.services.attempts.views import QuestionView, Submission
+from quizsvc.services.attempts.views import QuestionView, Submission, results_visible
 
 __all__ = [
     "DEFAULT_DRILL_MINUTES",
@@ -62,6 +62,7 @@ __all__ = [
     "finish_check",
     "get_attempt",
     "question_of",
+    "results_visible",
     "resumable",
     "reveal_hint",
     "reveal_model_answer",

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from quizsvc.db import get_session
+from quizsvc.progress.courses import assessment_of
 from quizsvc.progress.draft_models import AnswerDraft
 from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Response, User, utcnow
 from quizsvc.services import catalog
@@ -90,6 +91,9 @@ def attempt_title(attempt: Attempt) -> str:
         return (
             f"Review · {catalog.lesson_title(attempt.lesson_id)}" if attempt.lesson_id else "Review"
         )
+    assessment = assessment_of(get_session(), attempt)
+    if assessment is not None:
+        return assessment.title
     title = catalog.lesson_title(attempt.lesson_id)
     return f"New variant · {title}" if attempt.kind is AttemptKind.RETRY else title
 

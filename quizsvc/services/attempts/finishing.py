@@ -19,7 +19,7 @@ from quizsvc.quiz import AnswerError, Variant, grade
 from quizsvc.services import progress_events
 from quizsvc.services.attempts.access import drafts_of, get_attempt, latest_response, over
 from quizsvc.services.attempts.recording import jsonable, record
-from quizsvc.services.attempts.views import QuestionView, question_view
+from quizsvc.services.attempts.views import QuestionView, question_view, results_visible
 from quizsvc.services.errors import Conflict
 
 
@@ -129,6 +129,11 @@ def review(user: User, attempt_id: int) -> list[QuestionView]:
     attempt = get_attempt(user, attempt_id)
     if not attempt.finished:
         raise Conflict("The review opens when the attempt is finished.")
+    if not results_visible(attempt):
+        raise Conflict(
+            "Your answers are submitted. Your instructor releases the results of this "
+            "assessment later; its page in your course says when."
+        )
     latest: dict[int, Response] = {}
     query = (
         select(Response)

@@ -194,6 +194,25 @@ def _create(
     time_limit_s: int | None,
     tries: int = DEFAULT_PRACTICE_TRIES,
 ) -> Attempt:
+    attempt = build_attempt(user, kind, mode, lesson_id, templates, seed, time_limit_s, tries)
+    session = get_session()
+    session.add(attempt)
+    session.commit()
+    return attempt
+
+
+def build_attempt(
+    user: User,
+    kind: AttemptKind,
+    mode: Mode,
+    lesson_id: str | None,
+    templates: Sequence[QuestionTemplate],
+    seed: int,
+    time_limit_s: int | None,
+    tries: int = DEFAULT_PRACTICE_TRIES,
+) -> Attempt:
+    """An attempt with a generated variant of each template, not yet added to the session:
+    a caller that stores more with it (services.courses links its assessment) commits both."""
     questions: list[AttemptQuestion] = []
     for template in templates:
         variant = _generate(template, seed, len(questions) + 1)
@@ -225,7 +244,4 @@ def _create(
         started_at=utcnow(),  # after generation: the clock starts when the learner can begin
         questions=questions,
     )
-    session = get_session()
-    session.add(attempt)
-    session.commit()
     return attempt

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizsvc import kinds
+from quizsvc.db import get_session
 from quizsvc.kinds.base import CORRECT_HTML
+from quizsvc.progress.courses import results_withheld
 from quizsvc.progress.draft_models import AnswerDraft
 from quizsvc.progress.models import Attempt, AttemptQuestion, Mode, Response
 from quizsvc.quiz import Variant, correct_answer_html
@@ -125,6 +127,7 @@ def question_view(
     allowed = tries.of_question(attempt, question)
     settled = latest is not None and (latest.correct or latest.seq >= allowed)
     reveal = closed or (practice and settled)
+    reveal = reveal and results_visible(attempt)
     can_answer = not closed and (not practice or not settled)
     return QuestionView(
         attempt=attempt,
@@ -140,6 +143,11 @@ def question_view(
         can_answer=can_answer,
         tries_allowed=allowed if practice else 1,
     )
+
+
+def results_visible(attempt: Attempt) -> bool:
+    """False while a course assessment's release setting withholds results from the student."""
+    return not results_withheld(get_session(), attempt)
 
 
 def _correct_answer_html(variant: Variant, latest: Response | None) -> str:
