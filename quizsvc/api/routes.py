@@ -204,6 +204,17 @@ def answer(attempt_id: int, position: int) -> ResponseReturnValue:
     return jsonify(document), (201 if submission.recorded else 200)
 
 
+@bp.post("/attempts/<int:attempt_id>/questions/<int:position>/draft")
+@limit_from_config("DRAFT_RATE_LIMIT", per_user=True)
+def draft(attempt_id: int, position: int) -> ResponseReturnValue:
+    user = learner()
+    body = _body("response")
+    if "response" not in body:
+        raise InvalidInput('Send the entry as {"response": ...}; null clears the draft.')
+    attempts.save_draft(user, attempt_id, position, body["response"])
+    return jsonify(question_json(attempts.show_question(user, attempt_id, position)))
+
+
 @bp.post("/attempts/<int:attempt_id>/questions/<int:position>/hints")
 def hint(attempt_id: int, position: int) -> ResponseReturnValue:
     return jsonify(question_json(attempts.reveal_hint(learner(), attempt_id, position)))

@@ -3,9 +3,9 @@
 A kind owns everything that differs between kinds, like a PrairieLearn element: the keys of its
 YAML block and their validation, how a variant's choices and answer key are drawn, grading, the
 form that reads an answer, the HTML of the learner's and the correct answer, its Jinja partial
-(input fields, study-guide and preview pieces), QTI and GIFT export, and the labels analytics
-gives its answers. The rest of the code asks the registry (:mod:`quizsvc.kinds`) and never tests
-a kind's name.
+(input fields, study-guide and preview pieces), QTI, GIFT and Moodle XML export, and the labels
+analytics gives its answers. The rest of the code asks the registry (:mod:`quizsvc.kinds`) and
+never tests a kind's name.
 
 The package sits at the bottom of the layers and imports no other quizsvc package: each hook
 receives what it needs from the layer that calls it (a :class:`Fields` reader from content, a
@@ -241,6 +241,30 @@ class GiftWriter(Protocol):
     def ordinal(self, n: int) -> str: ...
 
 
+class MoodleWriter(Protocol):
+    """One Moodle XML question being written (export): its ``<question>`` element already holds
+    the name, the prompt (figures as attached files) and the general feedback."""
+
+    @property
+    def variant(self) -> VariantData: ...
+    @property
+    def question(self) -> Element: ...
+    def sub(self, parent: Element, tag: str, text: str | None = None, **attrib: str) -> Element: ...
+    def answer(
+        self, fraction: float, text: str, feedback: str = "", *, html: bool = True
+    ) -> Element:
+        """An ``<answer>`` worth ``fraction`` (1.0 is full marks, negative takes off) with its
+        feedback HTML; ``html=False`` for a number."""
+        ...
+
+    def choice(self, choice: Mapping[str, Any], fraction: float, feedback: str) -> Element:
+        """An ``<answer>`` holding a choice's HTML, its figure attached as a file."""
+        ...
+
+    def plain(self, html: str) -> str: ...
+    def ordinal(self, n: int) -> str: ...
+
+
 # --- the kind ----------------------------------------------------------------------------------
 
 
@@ -262,6 +286,17 @@ class AnswerForm(Form):
 
     def read(self) -> Any:
         raise NotImplementedError
+
+    def draft(self) -> Any:
+        """What the learner has entered so far, in the response's shape, for a draft kept
+        before they submit: None when nothing is entered, :class:`AnswerError` for an entry
+        that has no such shape (two items at one position). A kind whose typed text may be
+        malformed keeps it as typed instead (see NumericForm)."""
+        if self.validate():
+            return self.read()
+        if any(field.data not in (None, "", []) for field in self):
+            raise AnswerError(next(iter(_messages(self.errors))))
+        return None
 
 
 def _messages(errors: Any) -> list[str]:
@@ -376,6 +411,11 @@ class QuestionKind(ABC):
     def gift(self, g: GiftWriter) -> tuple[str, list[str]]:
         """The GIFT answer block: what follows ``{`` ("#" for numbers) and one line per
         answer."""
+        raise NotImplementedError
+
+    @abstractmethod
+    def moodle(self, m: MoodleWriter) -> str:
+        """Write the Moodle XML answers and settings into ``m.question``; the question type."""
         raise NotImplementedError
 
     # -- analytics ----------------------------------------------------------------------------

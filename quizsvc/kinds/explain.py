@@ -27,6 +27,7 @@ from quizsvc.kinds.base import (
     Grade,
     LabelTools,
     Lettered,
+    MoodleWriter,
     OutcomeTools,
     QtiItem,
     QuestionKind,
@@ -217,6 +218,15 @@ class Explain(QuestionKind):
     def gift(self, g: GiftWriter) -> tuple[str, list[str]]:
         # An essay question ("{}") whose general feedback is the model answer and the rubric.
         return "", [f"####{g.escape(self.correct_answer_html(g.variant))}"]
+
+    def moodle(self, m: MoodleWriter) -> str:
+        # An essay; the model answer and its rubric are what Moodle shows the grader.
+        m.sub(m.question, "responseformat", "editor")
+        m.sub(m.question, "responserequired", "0")
+        m.sub(m.question, "responsefieldlines", "12")
+        info = m.sub(m.question, "graderinfo", format="html")
+        m.sub(info, "text", self.correct_answer_html(m.variant))
+        return "essay"
 
     # -- analytics ----------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from quizsvc.kinds.base import (
     Grade,
     LabelTools,
     Lettered,
+    MoodleWriter,
     OutcomeTools,
     QtiItem,
     QuestionKind,
@@ -64,6 +65,10 @@ class NumericForm(AnswerForm):
 
     def read(self) -> str:
         return self.answer.data or ""
+
+    def draft(self) -> str | None:
+        # Kept as typed, readable or not: the grader says what is wrong when it grades it.
+        return self.read() or None
 
 
 class Numeric(QuestionKind):
@@ -206,15 +211,37 @@ class Numeric(QuestionKind):
         return {}
 
     def gift(self, g: GiftWriter) -> tuple[str, list[str]]:
-        """Each misconception is its own 0 % answer with its feedback."""
+        """Our display value first (Moodle shows a range's midpoint as "the correct answer",
+        which for a log10 tolerance is far from ours), then the range that grades; each
+        misconception is its own 0 % answer with its feedback."""
         key = g.variant.answer_key
         tolerance = key["tolerance"]
-        lines = [f"=%100%{_range(key['value'], tolerance)}#{g.escape(CORRECT_HTML)}"]
+        correct = g.escape(CORRECT_HTML)
+        shown = shown_answer(key)
+        lines = [f"=%100%{shown[0]!r}:{shown[1]!r}#{correct}"] if shown else []
+        lines.append(f"=%100%{_range(key['value'], tolerance)}#{correct}")
         lines += [
             f"=%0%{_range(m['value'], tolerance)}#{g.escape(m['feedback_html'])}"
             for m in key["misconceptions"]
         ]
         return "#", lines
+
+    def moodle(self, m: MoodleWriter) -> str:
+        """The same answers as GIFT, each a value with Moodle's absolute tolerance."""
+        key = m.variant.answer_key
+        shown = shown_answer(key)
+        answers = [(1.0, *shown, CORRECT_HTML)] if shown else []
+        answers.append((1.0, *_centre(key["value"], key["tolerance"]), CORRECT_HTML))
+        answers += [
+            (0.0, *_centre(x["value"], key["tolerance"]), x["feedback_html"])
+            for x in key["misconceptions"]
+        ]
+        for fraction, value, tolerance, feedback in answers:
+            answer = m.answer(fraction, repr(value), feedback, html=False)
+            m.sub(answer, "tolerance", repr(tolerance))
+        m.sub(m.question, "unitgradingtype", "0")
+        m.sub(m.question, "showunits", "3")  # no unit asked for
+        return "numerical"
 
     def outcome(self, spec: NumericSpec, t: OutcomeTools) -> float:
         return float(t.variant.answer_key["value"])
@@ -241,6 +268,21 @@ class Numeric(QuestionKind):
 
 def _finite(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def shown_answer(key: Mapping[str, Any]) -> tuple[float, float] | None:
+    """Our display value with a tolerance so small that it stays inside the graded range, or
+    None when the rounded display value lies outside it (then the range alone is written)."""
+    shown = float(key["display"])
+    eps = abs(shown) * 1e-9 or 1e-12
+    low, high = tolerance_interval(key["value"], key["tolerance"])
+    return (shown, eps) if low <= shown - eps and shown + eps <= high else None
+
+
+def _centre(value: float, tolerance: Mapping[str, float]) -> tuple[float, float]:
+    """The range as Moodle stores a numerical answer: its midpoint and half-width."""
+    low, high = tolerance_interval(value, tolerance)
+    return (low + high) / 2, (high - low) / 2
 
 
 def _range(value: float, tolerance: Mapping[str, float]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from quizsvc.analytics.labels import Labeler
 from quizsvc.content import Catalog
 from quizsvc.export.bank import build_bank
 from quizsvc.export.gift import gift_text
+from quizsvc.export.moodle import moodle_xml
 from quizsvc.export.qti import qti_package
 from quizsvc.kinds import AnswerError
 from quizsvc.kinds.explain import MAX_TEXT
@@ -203,6 +205,10 @@ def test_exports_write_an_essay_with_the_model_answer_as_feedback(tmp_path: Path
         xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml"))
     item = xml[xml.index("essay_question") :]
     assert 'linkrefid="general_fb"' in item and "one Jacobian per layer" in item
+    questions = ET.fromstring(moodle_xml(bank)).findall("question[@type='essay']")
+    assert len(questions) == 1
+    grader = questions[0].findtext("graderinfo/text") or ""
+    assert "one Jacobian per layer" in grader and "Skip connections add an identity path" in grader
 
 
 def test_analytics_name_the_points_not_covered(tmp_path: Path) -> None:

@@ -8,15 +8,17 @@ import random
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from quizsvc import kinds
+from quizsvc import kinds, metrics
 from quizsvc.content import Lesson, QuestionTemplate
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Mode, User, utcnow
-from quizsvc.quiz import Variant, VariantError, generate
-from quizsvc.services import catalog
+from quizsvc.quiz import VariantError, generate
+from quizsvc.services import catalog, pools
 from quizsvc.services.attempts.access import question_of
 from quizsvc.services.attempts.finishing import close_if_over
+from quizsvc.services.background import background
 from quizsvc.services.errors import Conflict, InvalidInput
 from quizsvc.settings import DEFAULT_QUIZ_QUESTIONS
 from quizsvc.sim import ValidationError as SimValidationError
@@ -153,11 +155,14 @@ def derive_seed(attempt_seed: int, position: int, attempt_number: int) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
-def _generate(template: QuestionTemplate, attempt_seed: int, position: int) -> Variant | None:
+def _generate(
+    template: QuestionTemplate, attempt_seed: int, position: int
+) -> dict[str, Any] | None:
+    """A new variant, as stored (`Variant.to_dict`), or None after GENERATION_TRIES seeds."""
     for tries in range(GENERATION_TRIES):
         seed = derive_seed(attempt_seed, position, tries)
         try:
-            return generate(template, seed)
+            return generate(template, seed).to_dict()
         except (VariantError, SimValidationError) as exc:
             logger.warning(
                 "variant failed",
@@ -182,20 +187,57 @@ def _create(
     seed: int,
     time_limit_s: int | None,
 ) -> Attempt:
+    attempt = build_attempt(user, kind, mode, lesson_id, templates, seed, time_limit_s)
+    session = get_session()
+    session.add(attempt)
+    session.commit()
+    metrics.ATTEMPT_STARTS.labels(kind.value).inc()
+    background().refill_pools({template.id for template in templates})
+    return attempt
+
+
+def build_attempt(
+    user: User,
+    kind: AttemptKind,
+    mode: Mode,
+    lesson_id: str | None,
+    templates: Sequence[QuestionTemplate],
+    seed: int,
+    time_limit_s: int | None,
+) -> Attempt:
+    """An attempt with a generated variant of each template, not yet added to the session:
+    a caller that stores more with it (services.courses links its assessment) commits both.
+
+    Pooled variants are ready, figures drawn, and claimed in the caller's transaction; templates
+    whose pool is empty are generated as without pools, before the claims, so that SQLite's
+    write lock (taken by the first claim) is never held while a network trains. A pool emptied
+    in between is generated after all."""
+    session = get_session()
+    pooled = pools.ready(templates, session)
+    variants: list[dict[str, Any] | None] = [
+        None if template.id in pooled else _generate(template, seed, position)
+        for position, template in enumerate(templates, start=1)
+    ]
+    for position, template in enumerate(templates, start=1):
+        if template.id in pooled:
+            variants[position - 1] = pools.claim(template, session) or _generate(
+                template, seed, position
+            )
+    metrics.VARIANTS.labels("pool").inc(len(pooled))
+    metrics.VARIANTS.labels("generated").inc(len(templates) - len(pooled))
     questions: list[AttemptQuestion] = []
-    for template in templates:
-        variant = _generate(template, seed, len(questions) + 1)
+    for variant in variants:
         if variant is None:
             continue
         questions.append(
             AttemptQuestion(
                 position=len(questions) + 1,
-                template_id=variant.template_id,
-                lesson_id=variant.lesson_id,
-                content_hash=variant.content_hash,
-                engine_version=variant.engine_version,
-                seed=variant.seed,
-                variant=variant.to_dict(),
+                template_id=variant["template_id"],
+                lesson_id=variant["lesson_id"],
+                content_hash=variant["content_hash"],
+                engine_version=variant["engine_version"],
+                seed=variant["seed"],
+                variant=variant,
             )
         )
     if not questions:
@@ -212,7 +254,4 @@ def _create(
         started_at=utcnow(),  # after generation: the clock starts when the learner can begin
         questions=questions,
     )
-    session = get_session()
-    session.add(attempt)
-    session.commit()
     return attempt
