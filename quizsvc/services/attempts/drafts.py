@@ -22,9 +22,9 @@ from quizsvc.services.attempts.access import draft_of, latest_response, question
 from quizsvc.services.attempts.finishing import close_if_over
 from quizsvc.services.errors import Conflict, InvalidInput
 
-# Far above any honest entry (a number is at most 100 characters, a list names choices), and
-# small enough that a draft cannot be used to store junk.
-MAX_DRAFT_CHARS = 2000
+# Above the longest entry a kind accepts (a written explanation of 10,000 characters, its
+# quotes and newlines escaped), and small enough that a draft cannot be used to store junk.
+MAX_DRAFT_CHARS = 25_000
 
 
 def save_draft(user: User, attempt_id: int, position: int, raw: Any) -> AnswerDraft | None:
@@ -79,5 +79,5 @@ def _check_shape(kind: str, raw: Any) -> None:
             raise InvalidInput(
                 "Send the entry as a list of ids, as for an answer to this question."
             )
-    if len(json.dumps(raw)) > MAX_DRAFT_CHARS:
-        raise InvalidInput(f"An entry is at most {MAX_DRAFT_CHARS} characters long.")
+    if len(json.dumps(raw, ensure_ascii=False)) > MAX_DRAFT_CHARS:
+        raise InvalidInput(f"An entry is at most {MAX_DRAFT_CHARS:,} characters long.")
