@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "export": "quizsvc.cli.export:export_group",
     "lti": "quizsvc.cli.lti:lti_group",
     "course": "quizsvc.cli.course:course_group",
+    "pool": "quizsvc.cli.pools:pool_group",
+    "worker": "quizsvc.cli.pools:worker_command",
 }
 
 

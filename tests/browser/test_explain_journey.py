@@ -110,6 +110,6 @@ def test_an_interview_drill_opens_on_an_explain_card_with_a_timer(
         page.locator("input[name=met]").first.check()
         page.get_by_role("button", name="Score my answer").click()
         expect(page.locator(".feedback.saved")).to_contain_text("Answer saved")
-        page.get_by_role("link", name="Next question →").click()
+        page.get_by_role("button", name="Next question →").click()
         expect(page.locator("h1")).to_have_text("Question 2 of 4")
         expect(page.get_by_role("button", name="Show the model answer")).to_have_count(0)

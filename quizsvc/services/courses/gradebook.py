@@ -20,9 +20,11 @@ from sqlalchemy import select
 
 from quizsvc.db import get_session
 from quizsvc.progress.courses import Assessment, AssessmentAttempt, Course, CourseRole
+from quizsvc.progress.draft_models import AnswerDraft
 from quizsvc.progress.models import Attempt, AttemptQuestion, Response, User
 from quizsvc.quiz import Variant, correct_answer_html
 from quizsvc.services.attempts import QuestionView
+from quizsvc.services.attempts.access import drafts_of
 from quizsvc.services.attempts.finishing import close_if_over
 from quizsvc.services.courses.assessments import assessments_of
 from quizsvc.services.courses.people import Seat, members, staff_course
@@ -173,19 +175,26 @@ def staff_attempt(user: User, course_id: int, attempt_id: int) -> StaffAttempt:
     )
     for response in get_session().scalars(query):
         latest[response.question_id] = response
-    views = [_revealed(attempt, q, latest.get(q.id)) for q in attempt.questions]
+    drafts = drafts_of(attempt)
+    views = [_revealed(attempt, q, latest.get(q.id), drafts.get(q.id)) for q in attempt.questions]
     student = get_session().get(User, link.user_id)
     assert student is not None
     return StaffAttempt(seat, link.assessment, student, attempt, link.number, views)
 
 
-def _revealed(attempt: Attempt, question: AttemptQuestion, latest: Response | None) -> QuestionView:
+def _revealed(
+    attempt: Attempt,
+    question: AttemptQuestion,
+    latest: Response | None,
+    draft: AnswerDraft | None,
+) -> QuestionView:
     variant = Variant.from_dict(question.variant)
     return QuestionView(
         attempt=attempt,
         question=question,
         public=variant.public_dict(),
         latest=latest,
+        draft=draft,
         reveal=True,
         explanation_html=variant.explanation_html,
         correct_answer_html=latest.correct_answer_html if latest else correct_answer_html(variant),
