@@ -17,9 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from quizsvc import kinds
 from quizsvc.db import get_session
 from quizsvc.progress.draft_models import AnswerDraft
-from quizsvc.progress.models import Mode, User, utcnow
+from quizsvc.progress.models import User, utcnow
 from quizsvc.services.attempts.access import draft_of, latest_response, question_of
 from quizsvc.services.attempts.finishing import close_if_over
+from quizsvc.services.attempts.views import question_view
 from quizsvc.services.errors import Conflict, InvalidInput
 
 # Above the longest entry a kind accepts (a written explanation of 10,000 characters, its
@@ -36,7 +37,7 @@ def save_draft(user: User, attempt_id: int, position: int, raw: Any) -> AnswerDr
     if attempt.finished:
         raise Conflict("This attempt is finished; nothing more can be saved.")
     latest = latest_response(question) if question.answered else None
-    if latest is not None and attempt.mode is Mode.PRACTICE:
+    if not question_view(attempt, question, latest, None).can_answer:  # a settled practice answer
         raise Conflict("You have answered this question; its feedback is below.")
     _check_shape(question.variant["kind"], raw)
     session = get_session()
