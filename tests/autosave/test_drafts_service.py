@@ -6,6 +6,8 @@ answer" was lost on navigation and graded 0 when the time ran out.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,6 +18,7 @@ from quizsvc.progress.models import User
 from quizsvc.services import attempts
 from quizsvc.services.errors import Conflict, InvalidInput, NotFound
 from tests.autosave.helpers import age, as_learner, drafts, drill, stranger
+from tests.web.explain_site import EXPLAIN_LESSON, with_explain_lesson
 from tests.web.helpers import (
     attempt_row,
     correct_response,
@@ -89,7 +92,7 @@ def test_drafts_are_checked_and_private(client: FlaskClient, app: Flask) -> None
         with pytest.raises(InvalidInput, match="list of ids"):
             attempts.save_draft(user, attempt_id, multiple, "a")
         with pytest.raises(InvalidInput, match="at most"):
-            attempts.save_draft(user, attempt_id, numeric, "1" * 5000)
+            attempts.save_draft(user, attempt_id, numeric, "1" * 30_000)
     client.post("/logout")
     stranger(client)
     with app.test_request_context():
@@ -181,3 +184,18 @@ def test_a_practice_drill_grades_its_drafts_when_time_is_up(
     with as_learner(app, attempt_id) as user:
         assert attempts.show_question(user, attempt_id, 1).reveal  # graded and shown
     assert [r.correct for r in responses(app, attempt_id)] == [True]
+
+
+def test_a_long_written_explanation_is_kept_as_a_draft(
+    client: FlaskClient, app: Flask, tmp_path: Path
+) -> None:
+    with_explain_lesson(app, tmp_path / "content")
+    signup(client)
+    attempt_id = start(client, EXPLAIN_LESSON, mode="exam")
+    explain = position_of(app, attempt_id, "explain")
+    text = "Each sigmoid layer multiplies the gradient by at most 1/4.\n" * 160  # ~9,800 chars
+    with as_learner(app, attempt_id) as user:
+        draft = attempts.save_draft(
+            user, attempt_id, explain, {"text": text, "spoken": False, "met": []}
+        )
+        assert draft is not None and draft.raw["text"] == text

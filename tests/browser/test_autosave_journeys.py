@@ -80,7 +80,7 @@ def test_an_entry_in_a_timed_drill_is_graded_when_time_runs_out(
     with visiting(browser, "drill-timeout") as visit:
         page = visit.page
         page.goto(f"{live_server.url}/drill")
-        page.get_by_label("Questions").fill("3")
+        page.get_by_label("Questions", exact=True).fill("3")
         page.get_by_label("Time limit in minutes").fill("1")
         page.get_by_role("button", name="Start the drill").click()
         expect(page.locator("h1")).to_have_text("Question 1 of 3")

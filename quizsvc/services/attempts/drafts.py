@@ -17,14 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from quizsvc import kinds
 from quizsvc.db import get_session
 from quizsvc.progress.draft_models import AnswerDraft
-from quizsvc.progress.models import Mode, User, utcnow
+from quizsvc.progress.models import User, utcnow
 from quizsvc.services.attempts.access import draft_of, latest_response, question_of
 from quizsvc.services.attempts.finishing import close_if_over
+from quizsvc.services.attempts.views import question_view
 from quizsvc.services.errors import Conflict, InvalidInput
 
-# Far above any honest entry (a number is at most 100 characters, a list names choices), and
-# small enough that a draft cannot be used to store junk.
-MAX_DRAFT_CHARS = 2000
+# Above the longest entry a kind accepts (a written explanation of 10,000 characters, its
+# quotes and newlines escaped), and small enough that a draft cannot be used to store junk.
+MAX_DRAFT_CHARS = 25_000
 
 
 def save_draft(user: User, attempt_id: int, position: int, raw: Any) -> AnswerDraft | None:
@@ -36,7 +37,7 @@ def save_draft(user: User, attempt_id: int, position: int, raw: Any) -> AnswerDr
     if attempt.finished:
         raise Conflict("This attempt is finished; nothing more can be saved.")
     latest = latest_response(question) if question.answered else None
-    if latest is not None and attempt.mode is Mode.PRACTICE:
+    if not question_view(attempt, question, latest, None).can_answer:  # a settled practice answer
         raise Conflict("You have answered this question; its feedback is below.")
     _check_shape(question.variant["kind"], raw)
     session = get_session()
@@ -79,5 +80,5 @@ def _check_shape(kind: str, raw: Any) -> None:
             raise InvalidInput(
                 "Send the entry as a list of ids, as for an answer to this question."
             )
-    if len(json.dumps(raw)) > MAX_DRAFT_CHARS:
-        raise InvalidInput(f"An entry is at most {MAX_DRAFT_CHARS} characters long.")
+    if len(json.dumps(raw, ensure_ascii=False)) > MAX_DRAFT_CHARS:
+        raise InvalidInput(f"An entry is at most {MAX_DRAFT_CHARS:,} characters long.")
