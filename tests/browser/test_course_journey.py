@@ -135,7 +135,7 @@ def test_an_instructor_runs_a_class_from_course_to_gradebook(
             expect(page.get_by_role("cell", name="zoe@example.org")).to_be_visible()
             page.goto(course_url)
             page.get_by_role("link", name="Exam 1").click()
-            page.get_by_label("Student").select_option(label="Grace (zoe@example.org)")
+            page.get_by_label("Student", exact=True).select_option(label="Grace (zoe@example.org)")
             page.get_by_label("Time factor").fill("1.5")
             page.get_by_label("Extra minutes").fill("10")
             page.get_by_role("button", name="Save the accommodation").click()

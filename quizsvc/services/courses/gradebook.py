@@ -21,9 +21,9 @@ from sqlalchemy import select
 from quizsvc.db import get_session
 from quizsvc.progress.courses import Assessment, AssessmentAttempt, Course, CourseRole
 from quizsvc.progress.draft_models import AnswerDraft
-from quizsvc.progress.models import Attempt, AttemptQuestion, Response, User
+from quizsvc.progress.models import Attempt, AttemptQuestion, Mode, Response, User
 from quizsvc.quiz import Variant, correct_answer_html
-from quizsvc.services.attempts import QuestionView
+from quizsvc.services.attempts import QuestionView, tries
 from quizsvc.services.attempts.access import drafts_of
 from quizsvc.services.attempts.finishing import close_if_over
 from quizsvc.services.courses.assessments import assessments_of
@@ -201,4 +201,5 @@ def _revealed(
         hints_html=variant.hints_html[: question.hints_shown],
         hints_total=len(variant.hints_html),
         can_answer=False,
+        tries_allowed=tries.of_question(attempt, question) if attempt.mode is Mode.PRACTICE else 1,
     )
