@@ -1,7 +1,7 @@
 """lti platforms, logins, accounts, links and passback
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-07
 
 LTI 1.3: registered platforms, OIDC logins in flight (state, nonce, the verified claims until
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

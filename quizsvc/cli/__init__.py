@@ -21,6 +21,9 @@ COMMANDS: dict[str, str] = {
     "user": "quizsvc.cli.user:user_group",
     "export": "quizsvc.cli.export:export_group",
     "lti": "quizsvc.cli.lti:lti_group",
+    "course": "quizsvc.cli.course:course_group",
+    "pool": "quizsvc.cli.pools:pool_group",
+    "worker": "quizsvc.cli.pools:worker_command",
 }
 
 

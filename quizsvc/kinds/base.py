@@ -105,6 +105,11 @@ class Fields(Protocol):
         """This mapping as a figure of the question (keys ``extra`` allowed beside its own)."""
         ...
 
+    def section(self, key: str) -> tuple[str, str]:
+        """The lesson heading that ``key`` names: (its title, its anchor on the lesson page);
+        ("", "") after reporting a name that is no heading of the lesson."""
+        ...
+
     def error(self, message: str, fix: str, *, key: str | None = None, value: bool = False) -> None:
         """Report at ``key`` (its value when ``value``), else at this mapping."""
         ...
@@ -273,8 +278,25 @@ class AnswerForm(Form):
             raise AnswerError(next(iter(_messages(self.errors))))
         return self.read()
 
+    def revealing(self) -> bool:
+        """Whether the learner asked to see the model answer before assessing themselves (the
+        first step of a self-assessed kind): the page then shows it and nothing is graded.
+        :class:`AnswerError` when they may not see it yet."""
+        return False
+
     def read(self) -> Any:
         raise NotImplementedError
+
+    def draft(self) -> Any:
+        """What the learner has entered so far, in the response's shape, for a draft kept
+        before they submit: None when nothing is entered, :class:`AnswerError` for an entry
+        that has no such shape (two items at one position). A kind whose typed text may be
+        malformed keeps it as typed instead (see NumericForm)."""
+        if self.validate():
+            return self.read()
+        if any(field.data not in (None, "", []) for field in self):
+            raise AnswerError(next(iter(_messages(self.errors))))
+        return None
 
 
 def _messages(errors: Any) -> list[str]:
@@ -296,6 +318,13 @@ class QuestionKind(ABC):
     response_doc: ClassVar[str]  # the response's shape, for the API description
     response_schema: ClassVar[dict[str, Any]]  # its JSON schema
     qti_type: ClassVar[str]  # Canvas's question_type
+    # Scored by the learner against a model answer: the model answer is the template's
+    # explanation, the page shows it before the learner ticks what they covered, and their
+    # earlier answers to the template are listed beside it to compare.
+    self_assessed: ClassVar[bool] = False
+    # Its part in an interview drill: "explain" (said or written out), "work" (a number or a
+    # plot to work out, as at a whiteboard), or "" (an interview does not ask it).
+    interview: ClassVar[str] = ""
 
     # -- lesson files -------------------------------------------------------------------------
 
@@ -342,6 +371,10 @@ class QuestionKind(ABC):
         :class:`AnswerError` before anything is scored. A kind without automatic grading
         reads the learner's self-assessment from the response."""
         raise NotImplementedError
+
+    def model_answer_html(self, variant: VariantData) -> str:
+        """What a self-assessed kind shows before the learner assesses themselves."""
+        return ""
 
     @abstractmethod
     def correct_answer_html(self, variant: VariantData) -> str:

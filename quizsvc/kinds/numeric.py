@@ -66,6 +66,10 @@ class NumericForm(AnswerForm):
     def read(self) -> str:
         return self.answer.data or ""
 
+    def draft(self) -> str | None:
+        # Kept as typed, readable or not: the grader says what is wrong when it grades it.
+        return self.read() or None
+
 
 class Numeric(QuestionKind):
     name = "numeric"
@@ -75,6 +79,7 @@ class Numeric(QuestionKind):
     response_doc = "numeric: the text typed (e.g. '1e-3')"
     response_schema = {"type": "string"}  # noqa: RUF012 (read-only)
     qti_type = "numerical_question"
+    interview = "work"
 
     def parse(self, q: Fields) -> NumericSpec | None:
         answer = self._answer(q)

@@ -158,6 +158,7 @@ class AttemptKind(enum.StrEnum):
     LESSON = "lesson"  # questions from one lesson
     DRILL = "drill"  # mixed questions across lessons, usually timed
     RETRY = "retry"  # one fresh variant of a template, started from a review
+    ASSESSMENT = "assessment"  # assigned in a course (quizsvc.progress.courses)
 
 
 class Mode(enum.StrEnum):

@@ -63,8 +63,14 @@ def _finished_by_learners(query: Select[Any]) -> Select[Any]:
     )
 
 
-def load_answers(*, template_id: str | None = None, lesson_id: str | None = None) -> list[Answer]:
-    """Answers to one template, one lesson's templates, or everything.
+def load_answers(
+    *,
+    template_id: str | None = None,
+    lesson_id: str | None = None,
+    attempt_ids: Sequence[int] | None = None,
+) -> list[Answer]:
+    """Answers to one template, one lesson's templates, or everything; of chosen attempts only
+    when `attempt_ids` is given (an assessment's).
 
     Every question of the attempts involved is loaded, since each answer's discrimination
     needs the rest of its attempt.
@@ -75,6 +81,8 @@ def load_answers(*, template_id: str | None = None, lesson_id: str | None = None
         involved = involved.where(AttemptQuestion.template_id == template_id)
     if lesson_id is not None:
         involved = involved.where(AttemptQuestion.lesson_id == lesson_id)
+    if attempt_ids is not None:
+        involved = involved.where(AttemptQuestion.attempt_id.in_(attempt_ids))
     query = (
         select(AttemptQuestion, Attempt.user_id)
         .join(Attempt, AttemptQuestion.attempt_id == Attempt.id)
@@ -166,6 +174,11 @@ def _items(answers: Iterable[Answer]) -> tuple[ItemStats, ...]:
     for answer in answers:
         by_template[answer.template_id].append(answer)
     return tuple(item_stats(tid, found) for tid, found in sorted(by_template.items()))
+
+
+def attempt_items(attempt_ids: Sequence[int]) -> tuple[ItemStats, ...]:
+    """Item statistics of chosen finished attempts (an assessment's), by template."""
+    return _items(load_answers(attempt_ids=attempt_ids)) if attempt_ids else ()
 
 
 def lesson_scores(lesson_id: str) -> ScoreDistribution:

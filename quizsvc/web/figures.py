@@ -12,10 +12,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import url_for
 from markupsafe import Markup, escape
 
 from quizsvc.content import Lesson, render_markdown
-from quizsvc.services import figures
+from quizsvc.services import explorer, figures
 from quizsvc.services.attempts import QuestionView
 
 logger = logging.getLogger("quizsvc.figures")
@@ -85,8 +86,20 @@ def lesson_html(lesson: Lesson, seed: int) -> Markup:
         caption = _caption_html(spec.caption)
         return (
             f'<figure class="live-figure" id="figure-{escape(figure_id)}">{body}'
-            f"<figcaption>{caption}</figcaption></figure>"
+            f"<figcaption>{caption}{_explorer_links(lesson, figure_id, seed)}</figcaption></figure>"
         )
 
     body = _LEADING_H1.sub("", lesson.html, count=1)
     return Markup(_LIVE_FIGURE.sub(fill, body))  # sanitized by quizsvc.content
+
+
+def _explorer_links(lesson: Lesson, figure_id: str, seed: int) -> str:
+    """ "Open in the explorer" with the figure's networks, as drawn for this seed."""
+    links = explorer.figure_links(lesson, figure_id, seed)
+    if not links:
+        return ""
+    page = url_for("explore.page")
+    anchors = ", ".join(
+        f'<a href="{escape(page)}?{escape(query)}">{escape(label)}</a>' for label, query in links
+    )
+    return f'<span class="explore-links"> Open in the explorer: {anchors}</span>'

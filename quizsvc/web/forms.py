@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -104,6 +105,7 @@ class DrillForm(FlaskForm):
         validate_choice=False,
         validators=[AnyOf(MODES, message="Choose practice or exam mode.")],
     )
+    interview = BooleanField("Interview mode")
 
     def validate_count(self, field: WholeNumberField) -> None:
         if field.data is None:

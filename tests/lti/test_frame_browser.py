@@ -57,7 +57,7 @@ def take_quiz(where: Page | FrameLocator, tool: Tool, attempt_id: int) -> None:
         where.get_by_role("button", name="Save answer").click()
         where.get_by_text("Answer saved").wait_for()
         if question.position < len(questions):
-            where.get_by_role("link", name="Next question →").click()
+            where.get_by_role("button", name="Next question →").click()
     where.get_by_role("button", name="Finish and see results").click()
     where.get_by_text("100", exact=False).first.wait_for()
 
