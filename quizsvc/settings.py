@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Flask
 
 DEFAULT_QUIZ_QUESTIONS = 10
+DEFAULT_PRACTICE_TRIES = 3  # answers a practice question takes (services.attempts.tries)
 # Live figures are drawn from a rotating pool of seeds: each view may show a different network,
 # while every (figure, seed) pair is drawn once and then served from the figure cache.
 DEFAULT_LESSON_FIGURE_SEEDS = 8
@@ -44,6 +45,7 @@ class Settings:
     jobs_file: Path
     jobs_queue: str  # the queue's name: deployments (or test runs) sharing one Redis differ
     jobs_immediate: bool  # run each job inside the call that enqueues it (tests, scripts)
+    practice_tries: int = DEFAULT_PRACTICE_TRIES  # tries per question in practice mode
 
     @classmethod
     def of(cls, app: Flask) -> Settings:
@@ -72,6 +74,7 @@ class Settings:
             jobs_file=Path(config.get("JOBS_FILE") or instance / "jobs.sqlite3"),
             jobs_queue=str(config.get("JOBS_QUEUE") or "quizsvc"),
             jobs_immediate=_flag(config.get("JOBS_IMMEDIATE"), False),
+            practice_tries=int(config.get("PRACTICE_TRIES", DEFAULT_PRACTICE_TRIES)),
         )
 
 

@@ -88,7 +88,10 @@ SCHEMAS: dict[str, Any] = {
     "Attempt": _object(
         {
             "id": INTEGER,
-            "kind": {"type": "string", "enum": ["lesson", "drill", "retry", "assessment"]},
+            "kind": {
+                "type": "string",
+                "enum": ["lesson", "drill", "retry", "review", "assessment"],
+            },
             "mode": MODE,
             "lesson_id": _nullable(STRING),
             "title": STRING,

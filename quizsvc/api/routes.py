@@ -128,8 +128,10 @@ def start_attempt() -> ResponseReturnValue:
     if "lesson_id" in body and "drill" not in body:
         if not isinstance(body["lesson_id"], str):
             raise InvalidInput("lesson_id must be a lesson id such as 'vanishing-gradients'.")
-        count = Settings.of(current_app).quiz_questions
-        attempt = attempts.start_lesson_attempt(user, body["lesson_id"], mode, count)
+        settings = Settings.of(current_app)
+        attempt = attempts.start_lesson_attempt(
+            user, body["lesson_id"], mode, settings.quiz_questions, settings.practice_tries
+        )
     elif "drill" in body and "lesson_id" not in body and isinstance(body["drill"], dict):
         attempt = attempts.start_drill(user, _drill_options(body["drill"], mode))
     else:

@@ -50,7 +50,10 @@ _HTML_TAGS = {
     "sup", "sub", "section", "div", "span", "figure",
 }  # fmt: skip
 ALLOWED_TAGS = frozenset(_HTML_TAGS | _MATHML_TAGS)
+_EQUATION_BOX = '<div class="math block" tabindex="0" role="group" aria-label="equation">'
+_EQUATION_ATTRIBUTES = {"tabindex": "0", "role": "group", "aria-label": "equation"}
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "div": set(_EQUATION_ATTRIBUTES),
     "a": {"href", "title", "id"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
@@ -88,7 +91,8 @@ _RAW_DELIMITER = re.compile(r">\\(" + "|".join(_DELIMITERS) + r")<")
 
 
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
-    """Keep ids only for footnotes and classes only for code languages."""
+    """Keep ids only for footnotes and sections, classes only for code languages, and the
+    equation box's focus and label only with their one value."""
     if attr == "id" and tag in _SECTION_TAGS:
         return value if _SECTION_ID.match(value) else None
     if attr == "id":
@@ -97,6 +101,8 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
         return value if _SAFE_CODE_CLASS.match(value) else None
     if tag == "figure" and attr == "data-figure":
         return value if _SAFE_FIGURE_ID.match(value) else None
+    if tag == "div" and attr in _EQUATION_ATTRIBUTES:
+        return value if value == _EQUATION_ATTRIBUTES[attr] else None
     return value
 
 
@@ -168,7 +174,10 @@ def _build() -> MarkdownIt:
         return _math(tokens[idx].content, "inline", _notes(env), _line(tokens, idx))
 
     def math_block(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-        return _math(tokens[idx].content, "block", _notes(env), _line(tokens, idx)) + "\n"
+        # A long equation scrolls sideways on a phone: its box takes keyboard focus (and says
+        # what it is) so that it can be scrolled without a mouse.
+        mathml = _math(tokens[idx].content, "block", _notes(env), _line(tokens, idx))
+        return f"{_EQUATION_BOX}{mathml}</div>\n"
 
     def fence(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
         info = tokens[idx].info.strip()

@@ -318,6 +318,12 @@ class QuestionKind(ABC):
     response_doc: ClassVar[str]  # the response's shape, for the API description
     response_schema: ClassVar[dict[str, Any]]  # its JSON schema
     qti_type: ClassVar[str]  # Canvas's question_type
+    # Whether a wrong answer's feedback may show before the next practice try: true only where
+    # it never names the key (a choice kind's feedback lists the right choices).
+    feedback_between_tries: ClassVar[bool] = False
+    # Whether a practice question may be answered again after a wrong try. True for kinds
+    # graded against a key; a kind scored by the learner's own check takes one answer.
+    takes_tries: ClassVar[bool] = False
     # Scored by the learner against a model answer: the model answer is the template's
     # explanation, the page shows it before the learner ticks what they covered, and their
     # earlier answers to the template are listed beside it to compare.

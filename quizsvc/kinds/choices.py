@@ -85,6 +85,7 @@ def id_list(variant: VariantData, response: Any, what: str) -> list[str]:
 class Choose(QuestionKind):
     """A key of correct choices, each with its feedback."""
 
+    takes_tries = True  # a choice's feedback may name the right one: it waits for the last try
     single: ClassVar[bool] = True  # one answer (radio buttons) in Moodle
 
     def correct_answer_html(self, variant: VariantData) -> str:

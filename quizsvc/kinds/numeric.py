@@ -31,6 +31,7 @@ from quizsvc.kinds.base import (
     Shown,
     VariantData,
 )
+from quizsvc.kinds.how_far import how_far
 from quizsvc.kinds.numbers import parse_number
 from quizsvc.kinds.tolerance import describe, tolerance_interval, within
 
@@ -79,6 +80,8 @@ class Numeric(QuestionKind):
     response_doc = "numeric: the text typed (e.g. '1e-3')"
     response_schema = {"type": "string"}  # noqa: RUF012 (read-only)
     qti_type = "numerical_question"
+    feedback_between_tries = True  # says how far off, never the key (kinds.how_far)
+    takes_tries = True
     interview = "work"
 
     def parse(self, q: Fields) -> NumericSpec | None:
@@ -179,7 +182,7 @@ class Numeric(QuestionKind):
         for misconception in key["misconceptions"]:
             if within(x, misconception["value"], key["tolerance"]):
                 return Grade(0.0, False, misconception["feedback_html"], x, correct_html)
-        feedback = "<p>Not within the tolerance of the answer.</p>"
+        feedback = f"<p>{escape(how_far(x, key['value']))}</p>"
         return Grade(0.0, False, feedback, x, correct_html)
 
     def correct_answer_html(self, variant: VariantData) -> str:

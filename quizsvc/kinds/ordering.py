@@ -96,6 +96,8 @@ class Ordering(QuestionKind):
     response_doc = "ordering: every item id, first to last"
     response_schema: ClassVar[dict[str, Any]] = {"type": "array", "items": {"type": "string"}}
     qti_type = "matching_question"
+    feedback_between_tries = True  # counts pairs in order, never names the order
+    takes_tries = True
 
     def parse(self, q: Fields) -> OrderingSpec:
         result = []

@@ -14,7 +14,7 @@ from quizsvc.progress.history import (
     lesson_progress,
 )
 from quizsvc.progress.models import User, utcnow
-from quizsvc.services import catalog
+from quizsvc.services import attempts, catalog
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def history(user: User) -> list[HistoryRow]:
     for summary in attempt_history(session, user.id):
         assessment = assessment_of(session, summary.attempt)
         if assessment is None:
-            rows.append(HistoryRow(summary, catalog.lesson_title(summary.attempt.lesson_id)))
+            rows.append(HistoryRow(summary, attempts.attempt_title(summary.attempt)))
         else:
             released = assessment.results_released(utcnow())
             rows.append(HistoryRow(summary, assessment.title, released))

@@ -18,6 +18,7 @@ def init_web(app: Flask) -> None:
     metrics.init_app(app)
 
     from quizsvc.web import (
+        accessibility,
         account,
         auth,
         courses,
@@ -42,3 +43,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(instructor.bp)
     app.register_blueprint(explore.bp)
     app.register_blueprint(courses.bp)
+    app.register_blueprint(accessibility.bp)

@@ -60,8 +60,9 @@ def _mode(value: str | None) -> Mode:
 def start(lesson_id: str) -> ResponseReturnValue:
     catalog.lesson(lesson_id)  # a 404 for an unknown lesson before a guest is created
     user = ensure_learner()
-    mode, count = _mode(request.form.get("mode")), Settings.of(current_app).quiz_questions
-    attempt = attempts.start_lesson_attempt(user, lesson_id, mode, count)
+    settings = Settings.of(current_app)
+    mode, count = _mode(request.form.get("mode")), settings.quiz_questions
+    attempt = attempts.start_lesson_attempt(user, lesson_id, mode, count, settings.practice_tries)
     return redirect(url_for(".question", attempt_id=attempt.id, position=1))
 
 
@@ -280,5 +281,6 @@ def review(attempt_id: int) -> ResponseReturnValue:
 @login_required
 @limit_starts
 def retry(attempt_id: int, position: int) -> ResponseReturnValue:
-    attempt = attempts.start_retry(current_user, attempt_id, position)
+    tries = Settings.of(current_app).practice_tries
+    attempt = attempts.start_retry(current_user, attempt_id, position, tries)
     return redirect(url_for(".question", attempt_id=attempt.id, position=1))

@@ -45,6 +45,8 @@ def test_an_instructor_previews_a_question_and_reads_its_analytics(
         expect(page.get_by_role("heading", name="Content status")).to_be_visible()
         visit.shot("content-status")
 
+        # One collapsible section per lesson: open the lesson, then its question.
+        page.locator("summary", has_text="Gradients in small networks").click()
         page.get_by_role("link", name="Preview web-ratio").click()
         expect(page.get_by_role("heading", name="Parameters")).to_be_visible()
         page.get_by_role("link", name="Seed 1 →").click()

@@ -87,6 +87,10 @@ def drafts_of(attempt: Attempt) -> dict[int, AnswerDraft]:
 def attempt_title(attempt: Attempt) -> str:
     if attempt.kind is AttemptKind.DRILL:
         return "Interview drill"
+    if attempt.kind is AttemptKind.REVIEW:
+        return (
+            f"Review · {catalog.lesson_title(attempt.lesson_id)}" if attempt.lesson_id else "Review"
+        )
     assessment = assessment_of(get_session(), attempt)
     if assessment is not None:
         return assessment.title

@@ -15,6 +15,7 @@ from quizsvc import kinds
 from quizsvc.db import get_session
 from quizsvc.progress.models import AttemptQuestion, Mode, Response, User, utcnow
 from quizsvc.quiz import AnswerError, Grade, Variant, grade
+from quizsvc.services.attempts import tries
 from quizsvc.services.attempts.access import latest_response, question_of
 from quizsvc.services.attempts.earlier import earlier_answers
 from quizsvc.services.attempts.finishing import close_if_over
@@ -64,7 +65,8 @@ def reveal_hint(user: User, attempt_id: int, position: int) -> QuestionView:
 
 def submit_answer(user: User, attempt_id: int, position: int, response: Any) -> Submission:
     """Grade and store an answer. A malformed answer raises InvalidInput and is not stored;
-    the same answer sent twice is stored once."""
+    the same answer sent twice is stored once; a practice question takes another try only
+    after a wrong one, while it has tries left."""
     question = question_of(user, attempt_id, position)
     attempt = question.attempt
     close_if_over(attempt)
@@ -83,7 +85,8 @@ def submit_answer(user: User, attempt_id: int, position: int, response: Any) -> 
         forget_draft(question)  # what was entered is the answer already recorded
         get_session().commit()
         return Submission(question_view(attempt, question, latest), recorded=False)
-    if latest is not None and attempt.mode is Mode.PRACTICE:
+    allowed = tries.of_question(attempt, question)
+    if latest is not None and attempt.mode is Mode.PRACTICE and _settled(allowed, latest):
         raise Conflict("You have answered this question; its feedback is below.")
     try:
         recorded = _record(question, latest, response, result)
@@ -95,6 +98,11 @@ def submit_answer(user: User, attempt_id: int, position: int, response: Any) -> 
             return Submission(question_view(attempt, question, latest), recorded=False)
         raise Conflict("Another answer to this question arrived at the same time.") from None
     return Submission(question_view(attempt, question, recorded), recorded=True)
+
+
+def _settled(allowed: int, latest: Response) -> bool:
+    """A practice question is settled once answered right or out of tries."""
+    return latest.correct or latest.seq >= allowed
 
 
 def _record(

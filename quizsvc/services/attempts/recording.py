@@ -10,9 +10,10 @@ from sqlalchemy import delete
 
 from quizsvc.db import get_session
 from quizsvc.progress.draft_models import AnswerDraft
-from quizsvc.progress.models import AttemptQuestion, Response
+from quizsvc.progress.models import AttemptQuestion, Mode, Response
 from quizsvc.quiz import Grade
 from quizsvc.services import progress_events
+from quizsvc.services.attempts import tries
 
 
 def jsonable(value: Any) -> Any:
@@ -31,9 +32,11 @@ def record(
     if question.first_viewed_at is not None:
         elapsed = max(0, int((at - question.first_viewed_at).total_seconds() * 1000))
     session = get_session()
+    seq = (latest.seq + 1) if latest else 1
+    practice = question.attempt.mode is Mode.PRACTICE
     response = Response(
         question_id=question.id,
-        seq=(latest.seq + 1) if latest else 1,
+        seq=seq,
         raw=raw,
         parsed=jsonable(result.parsed),
         score=result.score,
@@ -46,10 +49,13 @@ def record(
     )
     session.add(response)
     question.answered_at = at
-    question.score = result.score
+    # In practice the score follows the tries used; an exam answer replaces the one before.
+    credit = tries.credit(seq, tries.of_question(question.attempt, question)) if practice else 1.0
+    question.score = result.score * credit
     question.correct = result.correct
     forget_draft(question)
-    progress_events.on_graded(question, response)
+    if seq == 1 or not practice:
+        progress_events.on_graded(question, response)  # a later practice try is not new evidence
     return response
 
 

@@ -16,11 +16,12 @@ from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Mode, User, utcnow
 from quizsvc.quiz import VariantError, generate
 from quizsvc.services import catalog, pools
+from quizsvc.services.attempts import tries as try_rules
 from quizsvc.services.attempts.access import question_of
 from quizsvc.services.attempts.finishing import close_if_over
 from quizsvc.services.background import background
 from quizsvc.services.errors import Conflict, InvalidInput
-from quizsvc.settings import DEFAULT_QUIZ_QUESTIONS
+from quizsvc.settings import DEFAULT_PRACTICE_TRIES, DEFAULT_QUIZ_QUESTIONS
 from quizsvc.sim import ValidationError as SimValidationError
 
 logger = logging.getLogger("quizsvc.attempts")
@@ -45,8 +46,11 @@ class DrillOptions:
     interview: bool = False  # explain cards between numeric and plot questions, timed
 
 
-def start_lesson_attempt(user: User, lesson_id: str, mode: Mode, count: int) -> Attempt:
-    """A quiz of ``count`` questions (at most MAX_QUESTIONS) from one lesson."""
+def start_lesson_attempt(
+    user: User, lesson_id: str, mode: Mode, count: int, tries: int = DEFAULT_PRACTICE_TRIES
+) -> Attempt:
+    """A quiz of ``count`` questions (at most MAX_QUESTIONS) from one lesson; ``tries`` per
+    question in practice."""
     lesson = catalog.lesson(lesson_id)
     if not lesson.questions:
         raise Conflict(f"The lesson {lesson.title!r} has no questions yet.")
@@ -54,7 +58,7 @@ def start_lesson_attempt(user: User, lesson_id: str, mode: Mode, count: int) -> 
     chosen = _sample(lesson.questions, min(count, MAX_QUESTIONS), random.Random(seed))
     # Easier questions first: a gentle ramp, while the sample itself stays random.
     chosen.sort(key=lambda t: t.difficulty)
-    return _create(user, AttemptKind.LESSON, mode, lesson.id, chosen, seed, None)
+    return _create(user, AttemptKind.LESSON, mode, lesson.id, chosen, seed, None, tries)
 
 
 def start_drill(user: User, options: DrillOptions) -> Attempt:
@@ -118,7 +122,9 @@ def _interview(lessons: Sequence[Lesson], count: int, rng: random.Random) -> lis
     return chosen
 
 
-def start_retry(user: User, attempt_id: int, position: int) -> Attempt:
+def start_retry(
+    user: User, attempt_id: int, position: int, tries: int = DEFAULT_PRACTICE_TRIES
+) -> Attempt:
     """A one-question practice attempt with a fresh variant of a reviewed question."""
     question = question_of(user, attempt_id, position)
     close_if_over(question.attempt)
@@ -127,20 +133,25 @@ def start_retry(user: User, attempt_id: int, position: int) -> Attempt:
     template = catalog.template(question.template_id)
     seed = secrets.randbits(31)
     return _create(
-        user, AttemptKind.RETRY, Mode.PRACTICE, template.lesson_id, [template], seed, None
+        user, AttemptKind.RETRY, Mode.PRACTICE, template.lesson_id, [template], seed, None, tries
     )
 
 
-def start_practice(user: User, template_ids: Sequence[str]) -> Attempt:
-    """A practice attempt with fresh variants of chosen templates (spaced review, practice of
-    a weak objective); its lesson is theirs when they share one."""
+def start_practice(
+    user: User,
+    template_ids: Sequence[str],
+    tries: int = DEFAULT_PRACTICE_TRIES,
+    kind: AttemptKind = AttemptKind.RETRY,
+) -> Attempt:
+    """A practice attempt with fresh variants of chosen templates (a spaced-review session of
+    ``kind`` REVIEW, practice of a weak objective); its lesson is theirs when they share one."""
     templates = [catalog.template(template_id) for template_id in template_ids]
     if not templates:
         raise InvalidInput("Choose at least one question to practise.")
     lesson_ids = {template.lesson_id for template in templates}
     lesson_id = lesson_ids.pop() if len(lesson_ids) == 1 else None
     seed = secrets.randbits(31)
-    return _create(user, AttemptKind.RETRY, Mode.PRACTICE, lesson_id, templates, seed, None)
+    return _create(user, kind, Mode.PRACTICE, lesson_id, templates, seed, None, tries)
 
 
 def _sample(
@@ -186,8 +197,9 @@ def _create(
     templates: Sequence[QuestionTemplate],
     seed: int,
     time_limit_s: int | None,
+    tries: int = DEFAULT_PRACTICE_TRIES,
 ) -> Attempt:
-    attempt = build_attempt(user, kind, mode, lesson_id, templates, seed, time_limit_s)
+    attempt = build_attempt(user, kind, mode, lesson_id, templates, seed, time_limit_s, tries)
     session = get_session()
     session.add(attempt)
     session.commit()
@@ -204,6 +216,7 @@ def build_attempt(
     templates: Sequence[QuestionTemplate],
     seed: int,
     time_limit_s: int | None,
+    tries: int = DEFAULT_PRACTICE_TRIES,
 ) -> Attempt:
     """An attempt with a generated variant of each template, not yet added to the session:
     a caller that stores more with it (services.courses links its assessment) commits both.
@@ -250,6 +263,7 @@ def build_attempt(
         seed=seed,
         question_count=len(questions),
         time_limit_s=time_limit_s,
+        tries=try_rules.allowed(mode, tries),
         position=1,
         started_at=utcnow(),  # after generation: the clock starts when the learner can begin
         questions=questions,
