@@ -18,6 +18,7 @@ import torch
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import settings
+from playwright.sync_api import Playwright, sync_playwright
 
 from tests.support.database import BACKENDS, MigratedDatabase, make_app
 from tests.support.site import configure
@@ -64,3 +65,11 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """One Playwright driver per test process, shared by every browser test (tests/browser,
+    tests/lti): the sync API allows only one at a time."""
+    with sync_playwright() as p:
+        yield p

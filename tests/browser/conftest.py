@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.support.database import MigratedDatabase, make_app
@@ -50,12 +50,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server.shutdown()
     thread.join(timeout=10)
     app.extensions["quizsvc.db"].engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
 
 
 @pytest.fixture(scope="session")

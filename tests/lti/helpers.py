@@ -44,7 +44,7 @@ def answer_all_and_finish(client: requests.Session, tool: Tool, attempt_id: int)
     assert finished.status_code == 200 and "/review" in finished.url, finished.url
 
 
-def eventually(probe: Callable[[], T | None], what: str, tries: int = 100) -> T:
+def eventually(probe: Callable[[], T | None], what: str, tries: int = 300) -> T:
     """``probe()`` once it returns something: the score is sent after the response."""
     for _ in range(tries):
         found = probe()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, FrameLocator, Page, sync_playwright
+from playwright.sync_api import BrowserContext, FrameLocator, Page, Playwright
 
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.lti.conftest import Tool
@@ -30,19 +30,20 @@ COOKIE_CONTROLS = {"allowed": 0, "blocked": 1}
 
 
 @pytest.fixture(params=list(COOKIE_CONTROLS))
-def cookies(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, BrowserContext]]:
+def cookies(
+    request: pytest.FixtureRequest, tmp_path: Path, playwright: Playwright
+) -> Iterator[tuple[str, BrowserContext]]:
     """A browser profile with third-party cookies allowed or blocked."""
     profile = tmp_path / "profile"
     (profile / "Default").mkdir(parents=True)
     preferences = {"profile": {"cookie_controls_mode": COOKIE_CONTROLS[request.param]}}
     (profile / "Default" / "Preferences").write_text(json.dumps(preferences))
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-        )  # fmt: skip
-        yield request.param, context
-        context.close()
+    context = playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900},
+    )  # fmt: skip
+    yield request.param, context
+    context.close()
 
 
 def take_quiz(where: Page | FrameLocator, tool: Tool, attempt_id: int) -> None:

@@ -38,7 +38,9 @@ MAX_TRIES = 8
 FIRST_DELAY = timedelta(minutes=1)
 MAX_DELAY = timedelta(hours=2)
 HTTP_TIMEOUT = 10.0
-_tokens: dict[tuple[int, str], tuple[str, float]] = {}  # (platform, scopes) -> (token, expiry)
+# (token URL, client id, scopes) -> (token, expiry); keyed by the URL, not a row id, so a
+# re-registered or another database's platform never gets a token issued to another.
+_tokens: dict[tuple[str, str, str], tuple[str, float]] = {}
 
 
 class PassbackError(Exception):
@@ -159,7 +161,7 @@ def _find_or_create_lineitem(link: LtiLink, token: str, maximum: float) -> str:
 def _access_token(platform: LtiPlatform, key: ToolKey, scopes: list[str]) -> str:
     """A bearer token for ``scopes`` (cached until shortly before it expires)."""
     wanted = " ".join(scopes)
-    cached = _tokens.get((platform.id, wanted))
+    cached = _tokens.get((platform.access_token_url, platform.client_id, wanted))
     if cached and cached[1] > time.time():
         return cached[0]
     now = int(time.time())
@@ -181,7 +183,10 @@ def _access_token(platform: LtiPlatform, key: ToolKey, scopes: list[str]) -> str
         lifetime = float(body.get("expires_in", 3600))
     except (KeyError, TypeError, ValueError):
         raise PassbackError("the token URL answered without an access_token") from None
-    _tokens[(platform.id, wanted)] = (token, time.time() + max(lifetime - 60, 0))
+    _tokens[(platform.access_token_url, platform.client_id, wanted)] = (
+        token,
+        time.time() + max(lifetime - 60, 0),
+    )
     return token
 
 
