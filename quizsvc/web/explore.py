@@ -152,5 +152,5 @@ def _control(side: Side, name: str, problems: dict[str, str]) -> dict[str, Any]:
         "value": value,
         "choices": choices,
         "error": problems.get(name) or side.errors.get(name, ""),
-        "numeric": name not in CHOICES and name not in BOOL_FIELDS and name != "width",
+        "decimal": name not in CHOICES and name not in BOOL_FIELDS and name != "width",
     }
