@@ -18,6 +18,13 @@ accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 preload_app = False  # never import torch state into a process that forks
+# gunicorn 27 opens a control socket at ~/.gunicorn/gunicorn.ctl by default, the same path for
+# every instance on a host, so each new instance would take it from the last one. Off, unless an
+# instance is given a path of its own.
+if os.environ.get("QUIZSVC_CONTROL_SOCKET"):
+    control_socket = os.environ["QUIZSVC_CONTROL_SOCKET"]
+else:
+    no_control_socket = True
 
 
 def post_fork(server, worker):
@@ -43,3 +50,11 @@ def post_worker_init(worker):
         worker.log.error("quizsvc: %s", exc)
         sys.exit(Arbiter.WORKER_BOOT_ERROR)  # the arbiter stops: "Worker failed to boot."
     warm_up(worker.wsgi)
+
+
+def child_exit(server, worker):
+    """A worker's metrics files stay (its counts are kept); its live gauges go."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -176,6 +176,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="per measured route")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--answers", type=int, default=5_000)
+    parser.add_argument("--redis", default=hb.REDIS_URL, help="Redis URL for the rate limits")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="quizsvc-bench-progress-"))
@@ -186,6 +187,7 @@ def main() -> None:
         "QUIZSVC_FIGURE_CACHE_DIR": str(workdir / "figures"),
         "QUIZSVC_LOG_LEVEL": "WARNING",
         "MPLCONFIGDIR": str(workdir / "mpl"),
+        **hb.shared_limits(args.redis),
     }
     os.environ.update(env)
     quizsvc = [sys.executable, "-m", "quizsvc.cli"]

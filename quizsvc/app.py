@@ -11,6 +11,8 @@ from quizsvc.api import init_api
 from quizsvc.cli import register_commands
 from quizsvc.config import load_config
 from quizsvc.db import Database
+from quizsvc.jobs import init_app as init_jobs
+from quizsvc.lti import init_app as init_lti
 from quizsvc.web import init_web
 
 
@@ -32,4 +34,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     init_web(app)
     init_api(app)  # after the pages: it reuses their log-in manager and CSRF protection
+    init_lti(app)  # LTI 1.3 launches and grade passback, likewise
+    init_jobs(app)  # background work (pool fills, reports) on the task queue
     return app

@@ -17,12 +17,16 @@ from pathlib import Path
 from flask import Flask
 
 DEFAULT_QUIZ_QUESTIONS = 10
+DEFAULT_PRACTICE_TRIES = 3  # answers a practice question takes (services.attempts.tries)
 # Live figures are drawn from a rotating pool of seeds: each view may show a different network,
 # while every (figure, seed) pair is drawn once and then served from the figure cache.
 DEFAULT_LESSON_FIGURE_SEEDS = 8
 DEFAULT_FIGURE_CACHE_MAX_MB = 500
 DEFAULT_TEMPLATE_REPORT_SEEDS = 100
 DEFAULT_PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's; tests use a fast pbkdf2
+# Ready variants kept per template: small, so `make serve` stays light; raise it (or run
+# `quizsvc pool fill --per-template N`) before a class starts together.
+DEFAULT_POOL_PER_TEMPLATE = 2
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,12 @@ class Settings:
     template_report_dir: Path
     template_report_seeds: int
     password_hash_method: str  # werkzeug's method for new password hashes
+    pool_per_template: int  # ready variants each template's pool is kept at (0: no pools)
+    redis_url: str | None  # the task queue's Redis; None: the SQLite file jobs_file
+    jobs_file: Path
+    jobs_queue: str  # the queue's name: deployments (or test runs) sharing one Redis differ
+    jobs_immediate: bool  # run each job inside the call that enqueues it (tests, scripts)
+    practice_tries: int = DEFAULT_PRACTICE_TRIES  # tries per question in practice mode
 
     @classmethod
     def of(cls, app: Flask) -> Settings:
@@ -44,7 +54,7 @@ class Settings:
             quiz_questions=int(config.get("QUIZ_QUESTIONS", DEFAULT_QUIZ_QUESTIONS)),
             lesson_figure_seeds=int(config.get("LESSON_FIGURE_SEEDS", DEFAULT_LESSON_FIGURE_SEEDS)),
             content_dir=Path(config["CONTENT_DIR"]),
-            content_reload=_reload(config.get("CONTENT_RELOAD"), app.debug),
+            content_reload=_flag(config.get("CONTENT_RELOAD"), app.debug),
             figure_cache_dir=Path(config.get("FIGURE_CACHE_DIR") or instance / "figure-cache"),
             figure_cache_max_bytes=int(
                 config.get("FIGURE_CACHE_MAX_MB", DEFAULT_FIGURE_CACHE_MAX_MB)
@@ -59,11 +69,18 @@ class Settings:
             password_hash_method=str(
                 config.get("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH_METHOD)
             ),
+            pool_per_template=int(config.get("POOL_PER_TEMPLATE", DEFAULT_POOL_PER_TEMPLATE)),
+            redis_url=str(config.get("REDIS_URL") or "") or None,
+            jobs_file=Path(config.get("JOBS_FILE") or instance / "jobs.sqlite3"),
+            jobs_queue=str(config.get("JOBS_QUEUE") or "quizsvc"),
+            jobs_immediate=_flag(config.get("JOBS_IMMEDIATE"), False),
+            practice_tries=int(config.get("PRACTICE_TRIES", DEFAULT_PRACTICE_TRIES)),
         )
 
 
-def _reload(configured: object, debug: bool) -> bool:
-    """``CONTENT_RELOAD`` when configured, else Flask's debug mode (``serve --dev``)."""
+def _flag(configured: object, debug: bool) -> bool:
+    """A yes/no setting when configured, else `debug` (for ``CONTENT_RELOAD``: Flask's debug
+    mode, ``serve --dev``)."""
     if configured is None or configured == "":
         return debug
     if isinstance(configured, str):

@@ -24,6 +24,11 @@ TOP_WRONG = 5
 SCORE_BINS = 10
 
 
+# Below this many answers an item's facility moves by 5 points or more with one answer, and its
+# discrimination is noise: the tables say so next to the numbers.
+SMALL_SAMPLE = 20
+
+
 @dataclass(frozen=True)
 class Answer:
     """One question of one finished attempt, as item analysis needs it."""
@@ -62,6 +67,11 @@ class ItemStats:
     discrimination: float | None
     median_seconds: float | None
     wrong_answers: tuple[WrongAnswer, ...]
+
+    @property
+    def small_sample(self) -> bool:
+        """Too few answers for facility and discrimination to mean much yet."""
+        return self.answered < SMALL_SAMPLE
 
 
 def facility(correct: Sequence[bool]) -> float | None:

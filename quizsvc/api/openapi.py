@@ -7,46 +7,36 @@ document cannot drift from what the API does.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from typing import Any
 
 from quizsvc import kinds
+from quizsvc.api import courses_openapi
+from quizsvc.api.openapi_parts import (
+    BOOLEAN,
+    HTML,
+    ID,
+    INTEGER,
+    KIND,
+    MODE,
+    NOT_YOURS,
+    SCORE,
+    STRING,
+    TIME,
+    TOO_LARGE,
+    UNAUTHORIZED,
+    UNAVAILABLE,
+    URL,
+    _distinct,
+    _error,
+    _json,
+    _nullable,
+    _object,
+    _ref,
+    _too_many,
+)
 
 API_VERSION = "1.0.0"
 
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"oneOf": [schema, {"type": "null"}]}
-
-
-def _distinct(schemas: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each schema once (kinds share response shapes); ``oneOf`` needs them disjoint."""
-    return list({json.dumps(schema, sort_keys=True): schema for schema in schemas}.values())
-
-
-def _object(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": [name for name in properties if name not in optional],
-        "additionalProperties": False,
-    }
-
-
-STRING: dict[str, Any] = {"type": "string"}
-HTML: dict[str, Any] = {"type": "string", "description": "Sanitized HTML."}
-INTEGER: dict[str, Any] = {"type": "integer"}
-BOOLEAN: dict[str, Any] = {"type": "boolean"}
-SCORE: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": 1}
-TIME: dict[str, Any] = {"type": "string", "format": "date-time"}
-URL: dict[str, Any] = {"type": "string", "format": "uri"}
-MODE: dict[str, Any] = {"type": "string", "enum": ["practice", "exam"]}
-KIND: dict[str, Any] = {"type": "string", "enum": list(kinds.names())}
 
 SCHEMAS: dict[str, Any] = {
     "Error": _object({"error": _object({"code": INTEGER, "name": STRING, "message": STRING})}),
@@ -98,7 +88,10 @@ SCHEMAS: dict[str, Any] = {
     "Attempt": _object(
         {
             "id": INTEGER,
-            "kind": {"type": "string", "enum": ["lesson", "drill", "retry"]},
+            "kind": {
+                "type": "string",
+                "enum": ["lesson", "drill", "retry", "review", "assessment"],
+            },
             "mode": MODE,
             "lesson_id": _nullable(STRING),
             "title": STRING,
@@ -130,8 +123,13 @@ SCHEMAS: dict[str, Any] = {
                                 **_nullable({"type": "integer", "minimum": 0, "maximum": 180}),
                                 "description": "Time limit; 0 or null for none.",
                             },
+                            "interview": {
+                                **BOOLEAN,
+                                "description": "Explain questions between numeric and plot "
+                                "questions, always timed: 3 minutes a question by default.",
+                            },
                         },
-                        optional=("lesson_ids", "count", "minutes"),
+                        optional=("lesson_ids", "count", "minutes", "interview"),
                     ),
                     "mode": MODE,
                 },
@@ -153,8 +151,10 @@ SCHEMAS: dict[str, Any] = {
             "id": STRING,
             "html": HTML,
             "figure": {**INTEGER, "description": "plot_choice: the index of its figure."},
+            "section": {**STRING, "description": "explain: the lesson section of the point."},
+            "anchor": {**STRING, "description": "explain: that section's id on the lesson page."},
         },
-        optional=("figure",),
+        optional=("figure", "section", "anchor"),
     ),
     "Response": {
         "description": "; ".join(kind.response_doc for kind in kinds.REGISTRY.values()) + ".",
@@ -169,6 +169,19 @@ SCHEMAS: dict[str, Any] = {
             "result": {
                 **_nullable(_ref("Result")),
                 "description": "Null in exam mode until the attempt is finished.",
+            },
+        }
+    ),
+    "Draft": _object(
+        {
+            "response": {
+                **_ref("Response"),
+                "description": "As entered, readable or not (a number typed as '0,5').",
+            },
+            "saved_at": TIME,
+            "problem": {
+                **_nullable(STRING),
+                "description": "Why it could not be graded when the attempt ended; else null.",
             },
         }
     ),
@@ -190,11 +203,24 @@ SCHEMAS: dict[str, Any] = {
             "hints_total": INTEGER,
             "can_answer": BOOLEAN,
             "answer": _nullable(_ref("Answer")),
+            "draft": {
+                **_nullable(_ref("Draft")),
+                "description": (
+                    "What was entered but not submitted; graded when the attempt ends."
+                ),
+            },
             "correct_answer_html": _nullable(HTML),
             "explanation_html": _nullable(HTML),
+            "model_answer_html": {
+                **_nullable(HTML),
+                "description": "explain: the model answer, in the answer to POST model-answer.",
+            },
         }
     ),
     "AnswerRequest": _object({"response": _ref("Response")}),
+    "DraftRequest": _object(
+        {"response": {**_nullable(_ref("Response")), "description": "null clears the draft."}}
+    ),
     "AnswerResult": _object(
         {
             "recorded": {
@@ -217,25 +243,6 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return _json(_ref("Error"), description)
-
-
-def _too_many(description: str) -> dict[str, Any]:
-    wait = {"description": "Seconds until a request is let through again.", "schema": INTEGER}
-    return {**_error(description), "headers": {"Retry-After": wait}}
-
-
-UNAUTHORIZED = _error("No valid token or session.")
-NOT_YOURS = _error("No such attempt or question among yours.")
-TOO_LARGE = _error("The body is larger than the server accepts (256 KB by default).")
-UNAVAILABLE = _error("The database cannot serve the request now; retry after Retry-After seconds.")
-# Ids are 32-bit database integers: a larger one names nothing (404).
-ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
 ATTEMPT_ID = {"name": "attempt_id", "in": "path", "required": True, "schema": ID}
 POSITION = {
     "name": "position",
@@ -311,7 +318,10 @@ def _paths() -> dict[str, Any]:
                     "401": UNAUTHORIZED,
                     "404": _error("No such lesson (lesson_id, or one of drill.lesson_ids)."),
                     "413": TOO_LARGE,
-                    "409": _error("The lesson has no questions."),
+                    "409": _error(
+                        "The lesson has no questions (or, for an interview, the "
+                        "lessons have no interview questions)."
+                    ),
                     "422": _error("Invalid options; the message says which."),
                     "429": _too_many("Too many attempts started in a short time."),
                 },
@@ -332,7 +342,10 @@ def _paths() -> dict[str, Any]:
         f"{attempt}/finish": {
             "post": {
                 "operationId": "finishAttempt",
-                "summary": "Grade the attempt (unanswered questions score 0). Idempotent.",
+                "summary": (
+                    "Grade the attempt: drafts are graded, questions without an answer or a "
+                    "readable draft score 0. Idempotent."
+                ),
                 "parameters": [ATTEMPT_ID],
                 "responses": {
                     "200": _json(_ref("Attempt"), "The finished attempt."),
@@ -391,6 +404,30 @@ def _paths() -> dict[str, Any]:
                 },
             }
         },
+        f"{question}/draft": {
+            "post": {
+                "operationId": "saveDraft",
+                "summary": (
+                    "Keep what is entered but not submitted. Never graded while the attempt "
+                    "runs; graded when it is finished or its time is up."
+                ),
+                "parameters": [ATTEMPT_ID, POSITION],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("DraftRequest")}},
+                },
+                "responses": {
+                    "200": _json(_ref("Question"), "Kept; the question with its draft."),
+                    "400": _error("The body is not a JSON object."),
+                    "401": UNAUTHORIZED,
+                    "404": NOT_YOURS,
+                    "409": _error("Finished attempt, or a practice question already answered."),
+                    "413": TOO_LARGE,
+                    "422": _error("Not the shape of this question's response, or too long."),
+                    "429": _too_many("Too many drafts in a short time."),
+                },
+            }
+        },
         f"{question}/hints": {
             "post": {
                 "operationId": "revealHint",
@@ -398,6 +435,19 @@ def _paths() -> dict[str, Any]:
                 "parameters": [ATTEMPT_ID, POSITION],
                 "responses": {
                     "200": _json(_ref("Question"), "The question with one more hint."),
+                    "401": UNAUTHORIZED,
+                    "404": NOT_YOURS,
+                },
+            }
+        },
+        f"{question}/model-answer": {
+            "post": {
+                "operationId": "showModelAnswer",
+                "summary": "The model answer of an explain question, to compare your answer "
+                "with before you send the rubric points it covered; nothing is stored.",
+                "parameters": [ATTEMPT_ID, POSITION],
+                "responses": {
+                    "200": _json(_ref("Question"), "The question with model_answer_html."),
                     "401": UNAUTHORIZED,
                     "404": NOT_YOURS,
                 },
@@ -449,9 +499,9 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}, {"cookieAuth": []}],
-        "paths": _with_unavailable(_paths()),
+        "paths": _with_unavailable({**_paths(), **courses_openapi.paths()}),
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **courses_openapi.schemas()},
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer"},
                 "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},

@@ -128,8 +128,10 @@ def start_attempt() -> ResponseReturnValue:
     if "lesson_id" in body and "drill" not in body:
         if not isinstance(body["lesson_id"], str):
             raise InvalidInput("lesson_id must be a lesson id such as 'vanishing-gradients'.")
-        count = Settings.of(current_app).quiz_questions
-        attempt = attempts.start_lesson_attempt(user, body["lesson_id"], mode, count)
+        settings = Settings.of(current_app)
+        attempt = attempts.start_lesson_attempt(
+            user, body["lesson_id"], mode, settings.quiz_questions, settings.practice_tries
+        )
     elif "drill" in body and "lesson_id" not in body and isinstance(body["drill"], dict):
         attempt = attempts.start_drill(user, _drill_options(body["drill"], mode))
     else:
@@ -138,7 +140,7 @@ def start_attempt() -> ResponseReturnValue:
 
 
 def _drill_options(drill: dict[str, Any], mode: Mode) -> DrillOptions:
-    _only(drill, ("lesson_ids", "count", "minutes"), "drill")
+    _only(drill, ("lesson_ids", "count", "minutes", "interview"), "drill")
     lesson_ids = drill.get("lesson_ids", [])
     count = drill.get("count", attempts.DEFAULT_QUESTIONS)
     minutes = drill.get("minutes", attempts.DEFAULT_DRILL_MINUTES)
@@ -153,7 +155,12 @@ def _drill_options(drill: dict[str, Any], mode: Mode) -> DrillOptions:
         minutes = _whole(minutes)
         if minutes is None:
             raise InvalidInput("drill.minutes must be a whole number of minutes or null.")
-    return DrillOptions(lesson_ids=lesson_ids, count=count, minutes=minutes, mode=mode)
+    interview = drill.get("interview", False)
+    if not isinstance(interview, bool):
+        raise InvalidInput("drill.interview must be true or false.")
+    return DrillOptions(
+        lesson_ids=lesson_ids, count=count, minutes=minutes, mode=mode, interview=interview
+    )
 
 
 def _whole(value: Any) -> int | None:
@@ -199,9 +206,26 @@ def answer(attempt_id: int, position: int) -> ResponseReturnValue:
     return jsonify(document), (201 if submission.recorded else 200)
 
 
+@bp.post("/attempts/<int:attempt_id>/questions/<int:position>/draft")
+@limit_from_config("DRAFT_RATE_LIMIT", per_user=True)
+def draft(attempt_id: int, position: int) -> ResponseReturnValue:
+    user = learner()
+    body = _body("response")
+    if "response" not in body:
+        raise InvalidInput('Send the entry as {"response": ...}; null clears the draft.')
+    attempts.save_draft(user, attempt_id, position, body["response"])
+    return jsonify(question_json(attempts.show_question(user, attempt_id, position)))
+
+
 @bp.post("/attempts/<int:attempt_id>/questions/<int:position>/hints")
 def hint(attempt_id: int, position: int) -> ResponseReturnValue:
     return jsonify(question_json(attempts.reveal_hint(learner(), attempt_id, position)))
+
+
+@bp.post("/attempts/<int:attempt_id>/questions/<int:position>/model-answer")
+def model_answer(attempt_id: int, position: int) -> ResponseReturnValue:
+    view = attempts.reveal_model_answer(learner(), attempt_id, position)
+    return jsonify(question_json(view))
 
 
 @bp.get("/attempts/<int:attempt_id>/questions/<int:position>/figures/<int:index>")

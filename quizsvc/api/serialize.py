@@ -13,7 +13,7 @@ from flask import url_for
 
 from quizsvc.content import Lesson
 from quizsvc.progress.models import Attempt, User
-from quizsvc.services.attempts import QuestionView, attempt_title
+from quizsvc.services.attempts import QuestionView, attempt_title, results_visible
 from quizsvc.services.progress import LessonStatus
 
 
@@ -53,7 +53,8 @@ def progress_json(status: LessonStatus) -> dict[str, Any]:
 
 
 def attempt_json(attempt: Attempt) -> dict[str, Any]:
-    reveal = attempt.finished or attempt.mode.value == "practice"
+    released = results_visible(attempt)
+    reveal = released and (attempt.finished or attempt.mode.value == "practice")
     deadline = attempt.deadline()
     return {
         "id": attempt.id,
@@ -67,7 +68,7 @@ def attempt_json(attempt: Attempt) -> dict[str, Any]:
         "started_at": _time(attempt.started_at),
         "deadline": _time(deadline),
         "finished_at": _time(attempt.finished_at),
-        "score": attempt.score,
+        "score": attempt.score if released else None,
         "questions": [
             {
                 "position": q.position,
@@ -105,6 +106,7 @@ def question_json(view: QuestionView) -> dict[str, Any]:
             if view.reveal
             else None,
         }
+    draft = view.draft
     return {
         "attempt_id": attempt_id,
         "position": position,
@@ -133,6 +135,14 @@ def question_json(view: QuestionView) -> dict[str, Any]:
         "hints_total": view.hints_total,
         "can_answer": view.can_answer,
         "answer": answer,
+        "draft": {
+            "response": draft.raw,
+            "saved_at": _time(draft.saved_at),
+            "problem": draft.problem or None,
+        }
+        if draft is not None
+        else None,
         "correct_answer_html": view.correct_answer_html if view.reveal else None,
         "explanation_html": view.explanation_html if view.reveal else None,
+        "model_answer_html": view.model_answer_html or None,
     }

@@ -20,6 +20,10 @@ COMMANDS: dict[str, str] = {
     "content": "quizsvc.cli.content:content_group",
     "user": "quizsvc.cli.user:user_group",
     "export": "quizsvc.cli.export:export_group",
+    "lti": "quizsvc.cli.lti:lti_group",
+    "course": "quizsvc.cli.course:course_group",
+    "pool": "quizsvc.cli.pools:pool_group",
+    "worker": "quizsvc.cli.pools:worker_command",
 }
 
 

@@ -1,4 +1,4 @@
-"""``quizsvc export qti|gift LESSON``: a lesson's questions for Canvas or Moodle.
+"""``quizsvc export qti|gift|moodle-xml LESSON``: a lesson's questions for Canvas or Moodle.
 
 Variants are generated (and their figures drawn as PNG) here, so an export takes a few seconds
 per question; progress goes to standard error, the file to ``-o``.
@@ -130,3 +130,19 @@ def gift_command(
 
     bank = _bank(lesson_id, variants, first_seed, content_dir)
     _write(gift_text(bank).encode("utf-8"), output or Path(f"{lesson_id}.gift.txt"))
+
+
+@export_group.command("moodle-xml")
+@_options(".moodle.xml")
+def moodle_command(
+    lesson_id: str, variants: int, first_seed: int, output: Path | None, content_dir: Path | None
+) -> None:
+    """Moodle XML (Question bank › Import › Moodle XML format); "-o -" prints it.
+
+    Like GIFT, but each figure travels as a file attached to its question, so it survives a
+    site that cleans question text ("content cleaning everywhere").
+    """
+    from quizsvc.export.moodle import moodle_xml
+
+    bank = _bank(lesson_id, variants, first_seed, content_dir)
+    _write(moodle_xml(bank), output or Path(f"{lesson_id}.moodle.xml"))

@@ -21,6 +21,7 @@ from quizsvc.content.markdown import (
     MD,
     QUESTION_FENCE,
     RenderNotes,
+    heading_anchors,
     render_tokens,
 )
 from quizsvc.content.model import Lesson, LiveFigure, Objective, QuestionTemplate
@@ -142,6 +143,7 @@ def _blocks(
 ) -> _Blocks:
     found = _Blocks()
     lines = text.split("\n")
+    sections = {title: anchor for anchor, title in reversed(heading_anchors(tokens).items())}
     for token in tokens:
         if token.type != "fence" or token.info.strip() not in (FIGURE_FENCE, QUESTION_FENCE):
             continue
@@ -167,6 +169,7 @@ def _blocks(
             rep,
             lesson_id=lesson_id,
             objectives=objective_ids,
+            sections=sections,
             source=token.content,
             line=(token.map[0] if token.map else 0) + 1,
         )

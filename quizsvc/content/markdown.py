@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 ADMONITION_KINDS = ("note", "warning", "tip")
 FIGURE_FENCE = "figure"
 QUESTION_FENCE = "question"
+_SECTION_TAGS = ("h2", "h3", "h4")  # the lesson headings that get ids (heading_anchors)
+_SECTION_ID = re.compile(r"^sec-[a-z0-9-]{1,80}$")
 
 _MATHML_TAGS = {
     "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msup", "msub", "msubsup",
@@ -47,7 +50,10 @@ _HTML_TAGS = {
     "sup", "sub", "section", "div", "span", "figure",
 }  # fmt: skip
 ALLOWED_TAGS = frozenset(_HTML_TAGS | _MATHML_TAGS)
+_EQUATION_BOX = '<div class="math block" tabindex="0" role="group" aria-label="equation">'
+_EQUATION_ATTRIBUTES = {"tabindex": "0", "role": "group", "aria-label": "equation"}
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "div": set(_EQUATION_ATTRIBUTES),
     "a": {"href", "title", "id"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
@@ -56,6 +62,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "td": {"style"},
     "code": {"class"},
     "figure": {"data-figure"},
+    **{tag: {"id"} for tag in _SECTION_TAGS},
     **{tag: set(_MATHML_ATTRIBUTES) for tag in _MATHML_TAGS},
 }
 ALLOWED_CLASSES: dict[str, set[str]] = {
@@ -84,13 +91,18 @@ _RAW_DELIMITER = re.compile(r">\\(" + "|".join(_DELIMITERS) + r")<")
 
 
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
-    """Keep ids only for footnotes and classes only for code languages."""
+    """Keep ids only for footnotes and sections, classes only for code languages, and the
+    equation box's focus and label only with their one value."""
+    if attr == "id" and tag in _SECTION_TAGS:
+        return value if _SECTION_ID.match(value) else None
     if attr == "id":
         return value if _SAFE_ID.match(value) else None
     if tag == "code" and attr == "class":
         return value if _SAFE_CODE_CLASS.match(value) else None
     if tag == "figure" and attr == "data-figure":
         return value if _SAFE_FIGURE_ID.match(value) else None
+    if tag == "div" and attr in _EQUATION_ATTRIBUTES:
+        return value if value == _EQUATION_ATTRIBUTES[attr] else None
     return value
 
 
@@ -162,7 +174,10 @@ def _build() -> MarkdownIt:
         return _math(tokens[idx].content, "inline", _notes(env), _line(tokens, idx))
 
     def math_block(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-        return _math(tokens[idx].content, "block", _notes(env), _line(tokens, idx)) + "\n"
+        # A long equation scrolls sideways on a phone: its box takes keyboard focus (and says
+        # what it is) so that it can be scrolled without a mouse.
+        mathml = _math(tokens[idx].content, "block", _notes(env), _line(tokens, idx))
+        return f"{_EQUATION_BOX}{mathml}</div>\n"
 
     def fence(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
         info = tokens[idx].info.strip()
@@ -182,6 +197,23 @@ def _build() -> MarkdownIt:
 
 
 MD = _build()
+
+
+def heading_anchors(tokens: list[Token]) -> dict[str, str]:
+    """Give a lesson's section headings (levels 2 to 4) ids, so that pages and rubric points
+    can link to the section that teaches something; their titles (as written) by anchor."""
+    titles: dict[str, str] = {}
+    for open_token, inline in itertools.pairwise(tokens):
+        if open_token.type != "heading_open" or open_token.tag not in _SECTION_TAGS:
+            continue
+        base = "sec-" + (re.sub(r"[^a-z0-9]+", "-", inline.content.lower()).strip("-")[:70] or "x")
+        anchor, n = base, 1
+        while anchor in titles:
+            n += 1
+            anchor = f"{base}-{n}"
+        open_token.attrSet("id", anchor)
+        titles[anchor] = inline.content.strip()
+    return titles
 
 
 @functools.lru_cache(maxsize=2048)

@@ -52,8 +52,16 @@ def _all_keys() -> tuple[str, ...]:
 class _Builder:
     """Parses one question block; collects problems in the lesson's reporter."""
 
-    def __init__(self, data: YMap, rep: Reporter, objectives: Sequence[str], line: int) -> None:
+    def __init__(
+        self,
+        data: YMap,
+        rep: Reporter,
+        objectives: Sequence[str],
+        line: int,
+        sections: Mapping[str, str],
+    ) -> None:
         self.data = data
+        self.sections = sections
         self.rep = rep
         self.at = Loc(line)
         self.reader = Reader(data, rep, "question", at=self.at)
@@ -331,6 +339,14 @@ class _Fields:
             return self.reader.at
         return self.reader.value_loc(key) if value else self.reader.key_loc(key)
 
+    def section(self, key: str) -> tuple[str, str]:
+        title = self.reader.text(key, required=True)
+        anchor = self.b.sections.get(title) if title else None
+        if title and anchor is None:
+            message, fix = unknown_message("lesson section", title, self.b.sections)
+            self.rep.error(self.reader.value_loc(key), message, fix)
+        return (title, anchor) if anchor else ("", "")
+
     def error(self, message: str, fix: str, *, key: str | None = None, value: bool = False) -> None:
         self.rep.error(self._loc(key, value), message, fix)
 
@@ -346,9 +362,12 @@ def parse_question(
     objectives: Sequence[str],
     source: str,
     line: int,
+    sections: Mapping[str, str] | None = None,
 ) -> QuestionTemplate | None:
-    """Validate one question block; ``None`` (with problems reported) when it has errors."""
-    b = _Builder(data, rep, objectives, line)
+    """Validate one question block; ``None`` (with problems reported) when it has errors.
+
+    ``sections`` are the lesson's section headings (title: anchor) that a kind may link to."""
+    b = _Builder(data, rep, objectives, line, sections or {})
     kind = b.kind()
     qid = b.question_id()
     if kind is not None:
@@ -371,7 +390,13 @@ def parse_question(
     spec = kind.parse(b.fields()) if kind is not None else None
     hints = b.hints()
     explanation = b.fields().text("explanation")
-    if not explanation:
+    if kind is not None and kind.self_assessed and explanation:
+        rep.error(
+            b.reader.key_loc("explanation"),
+            f"a {kind.name} question's model answer is its explanation",
+            "move what the explanation says into model_answer and remove explanation:",
+        )
+    elif not explanation and not (kind is not None and kind.self_assessed):
         rep.warning(Loc(line), "question has no explanation", "add explanation: | ...")
     if b.failed or kind is None or spec is None or not qid:
         return None

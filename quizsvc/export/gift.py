@@ -3,8 +3,10 @@
 Import in Moodle with Question bank › Import › GIFT, then add "a random question" from each
 template's category to a quiz, so each learner gets one variant of every question. GIFT has no
 way to ship files, so figures travel inside the text as ``data:image/png;base64`` images (Moodle
-shows question HTML as written). Special characters are escaped exactly as Moodle's own GIFT
-export escapes them, newlines included, so every question is one line of text.
+shows question HTML as written), which a site that cleans content drops:
+``quizsvc.export.moodle`` writes Moodle XML with the figures as attached files for those.
+Special characters are escaped exactly as Moodle's own GIFT export escapes them, newlines
+included, so every question is one line of text.
 
 Grading follows ours: each kind writes its own answers (``QuestionKind.gift``), e.g. a numeric
 answer is right within the tolerance's range; ordering is a matching question.
@@ -30,6 +32,11 @@ def escape(text: str) -> str:
     for char in _RESERVED:
         text = text.replace(char, "\\" + char)
     return text.replace("\r", "").replace("\n", "\\n")
+
+
+def category(lesson_id: str, template_id: str) -> str:
+    """A template's category, below the bank the teacher imports into (GIFT and Moodle XML)."""
+    return f"quizsvc/{lesson_id}/{template_id}"
 
 
 def data_uri(image: Image) -> str:
@@ -80,6 +87,8 @@ def gift_text(bank: Bank) -> str:
     for group in bank.groups:
         if not group.variants:
             continue
-        parts.append(f"$CATEGORY: $course$/quizsvc/{lesson.id}/{group.template.id}\n")
+        # No "$course$/" prefix: with it, Moodle 5.0 files the questions into a hidden shared
+        # bank it creates instead of the bank the teacher imports into.
+        parts.append(f"$CATEGORY: {category(lesson.id, group.template.id)}\n")
         parts.extend(_question(entry) for entry in group.variants)
     return "\n".join(parts)

@@ -9,6 +9,7 @@ greps for it). See docs/question-kinds.md for adding a kind.
 from __future__ import annotations
 
 from quizsvc.kinds.base import AnswerForm, Finding, Grade, QuestionKind
+from quizsvc.kinds.explain import Explain
 from quizsvc.kinds.multiple import Multiple
 from quizsvc.kinds.numbers import AnswerError
 from quizsvc.kinds.numeric import Numeric
@@ -24,6 +25,7 @@ REGISTRY: dict[str, QuestionKind] = {
         Multiple(),
         Ordering(),
         PlotChoice(),
+        Explain(),
     )
 }
 

@@ -3,9 +3,9 @@
 A kind owns everything that differs between kinds, like a PrairieLearn element: the keys of its
 YAML block and their validation, how a variant's choices and answer key are drawn, grading, the
 form that reads an answer, the HTML of the learner's and the correct answer, its Jinja partial
-(input fields, study-guide and preview pieces), QTI and GIFT export, and the labels analytics
-gives its answers. The rest of the code asks the registry (:mod:`quizsvc.kinds`) and never tests
-a kind's name.
+(input fields, study-guide and preview pieces), QTI, GIFT and Moodle XML export, and the labels
+analytics gives its answers. The rest of the code asks the registry (:mod:`quizsvc.kinds`) and
+never tests a kind's name.
 
 The package sits at the bottom of the layers and imports no other quizsvc package: each hook
 receives what it needs from the layer that calls it (a :class:`Fields` reader from content, a
@@ -103,6 +103,11 @@ class Fields(Protocol):
 
     def figure(self, what: str, extra: Sequence[str]) -> Any | None:
         """This mapping as a figure of the question (keys ``extra`` allowed beside its own)."""
+        ...
+
+    def section(self, key: str) -> tuple[str, str]:
+        """The lesson heading that ``key`` names: (its title, its anchor on the lesson page);
+        ("", "") after reporting a name that is no heading of the lesson."""
         ...
 
     def error(self, message: str, fix: str, *, key: str | None = None, value: bool = False) -> None:
@@ -236,6 +241,30 @@ class GiftWriter(Protocol):
     def ordinal(self, n: int) -> str: ...
 
 
+class MoodleWriter(Protocol):
+    """One Moodle XML question being written (export): its ``<question>`` element already holds
+    the name, the prompt (figures as attached files) and the general feedback."""
+
+    @property
+    def variant(self) -> VariantData: ...
+    @property
+    def question(self) -> Element: ...
+    def sub(self, parent: Element, tag: str, text: str | None = None, **attrib: str) -> Element: ...
+    def answer(
+        self, fraction: float, text: str, feedback: str = "", *, html: bool = True
+    ) -> Element:
+        """An ``<answer>`` worth ``fraction`` (1.0 is full marks, negative takes off) with its
+        feedback HTML; ``html=False`` for a number."""
+        ...
+
+    def choice(self, choice: Mapping[str, Any], fraction: float, feedback: str) -> Element:
+        """An ``<answer>`` holding a choice's HTML, its figure attached as a file."""
+        ...
+
+    def plain(self, html: str) -> str: ...
+    def ordinal(self, n: int) -> str: ...
+
+
 # --- the kind ----------------------------------------------------------------------------------
 
 
@@ -249,8 +278,25 @@ class AnswerForm(Form):
             raise AnswerError(next(iter(_messages(self.errors))))
         return self.read()
 
+    def revealing(self) -> bool:
+        """Whether the learner asked to see the model answer before assessing themselves (the
+        first step of a self-assessed kind): the page then shows it and nothing is graded.
+        :class:`AnswerError` when they may not see it yet."""
+        return False
+
     def read(self) -> Any:
         raise NotImplementedError
+
+    def draft(self) -> Any:
+        """What the learner has entered so far, in the response's shape, for a draft kept
+        before they submit: None when nothing is entered, :class:`AnswerError` for an entry
+        that has no such shape (two items at one position). A kind whose typed text may be
+        malformed keeps it as typed instead (see NumericForm)."""
+        if self.validate():
+            return self.read()
+        if any(field.data not in (None, "", []) for field in self):
+            raise AnswerError(next(iter(_messages(self.errors))))
+        return None
 
 
 def _messages(errors: Any) -> list[str]:
@@ -272,6 +318,19 @@ class QuestionKind(ABC):
     response_doc: ClassVar[str]  # the response's shape, for the API description
     response_schema: ClassVar[dict[str, Any]]  # its JSON schema
     qti_type: ClassVar[str]  # Canvas's question_type
+    # Whether a wrong answer's feedback may show before the next practice try: true only where
+    # it never names the key (a choice kind's feedback lists the right choices).
+    feedback_between_tries: ClassVar[bool] = False
+    # Whether a practice question may be answered again after a wrong try. True for kinds
+    # graded against a key; a kind scored by the learner's own check takes one answer.
+    takes_tries: ClassVar[bool] = False
+    # Scored by the learner against a model answer: the model answer is the template's
+    # explanation, the page shows it before the learner ticks what they covered, and their
+    # earlier answers to the template are listed beside it to compare.
+    self_assessed: ClassVar[bool] = False
+    # Its part in an interview drill: "explain" (said or written out), "work" (a number or a
+    # plot to work out, as at a whiteboard), or "" (an interview does not ask it).
+    interview: ClassVar[str] = ""
 
     # -- lesson files -------------------------------------------------------------------------
 
@@ -319,6 +378,10 @@ class QuestionKind(ABC):
         reads the learner's self-assessment from the response."""
         raise NotImplementedError
 
+    def model_answer_html(self, variant: VariantData) -> str:
+        """What a self-assessed kind shows before the learner assesses themselves."""
+        return ""
+
     @abstractmethod
     def correct_answer_html(self, variant: VariantData) -> str:
         """The answer key as a learner reads it; one wording for graded and unanswered alike."""
@@ -354,6 +417,11 @@ class QuestionKind(ABC):
     def gift(self, g: GiftWriter) -> tuple[str, list[str]]:
         """The GIFT answer block: what follows ``{`` ("#" for numbers) and one line per
         answer."""
+        raise NotImplementedError
+
+    @abstractmethod
+    def moodle(self, m: MoodleWriter) -> str:
+        """Write the Moodle XML answers and settings into ``m.question``; the question type."""
         raise NotImplementedError
 
     # -- analytics ----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from quizsvc.kinds.base import (
     GiftWriter,
     Grade,
     Lettered,
+    MoodleWriter,
     OutcomeTools,
     QtiItem,
     QuestionKind,
@@ -84,6 +85,9 @@ def id_list(variant: VariantData, response: Any, what: str) -> list[str]:
 class Choose(QuestionKind):
     """A key of correct choices, each with its feedback."""
 
+    takes_tries = True  # a choice's feedback may name the right one: it waits for the last try
+    single: ClassVar[bool] = True  # one answer (radio buttons) in Moodle
+
     def correct_answer_html(self, variant: VariantData) -> str:
         by_id = html_by_id(variant.choices)
         return "".join(
@@ -111,6 +115,21 @@ class Choose(QuestionKind):
 
     def gift_mark(self, g: GiftWriter, choice_id: str) -> str:
         return "=" if choice_id in g.variant.answer_key["correct"] else "~"
+
+    def moodle(self, m: MoodleWriter) -> str:
+        """A multichoice question in the variant's order (already shuffled, as ours shows it)."""
+        feedback = m.variant.answer_key["feedback"]
+        for choice in m.variant.choices:
+            fraction = self.fraction(m.variant, choice["id"])
+            m.choice(choice, fraction, feedback.get(choice["id"], ""))
+        m.sub(m.question, "single", "true" if self.single else "false")
+        m.sub(m.question, "shuffleanswers", "false")
+        m.sub(m.question, "answernumbering", "abc")
+        return "multichoice"
+
+    def fraction(self, variant: VariantData, choice_id: str) -> float:
+        """The share of the marks a choice earns when chosen (negative takes off)."""
+        return 1.0 if choice_id in variant.answer_key["correct"] else 0.0
 
 
 class OneChoiceForm(AnswerForm):

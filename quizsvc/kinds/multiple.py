@@ -79,11 +79,16 @@ class Multiple(ChoiceList):
             item.sub(target, "varequal", item.ids[choice["id"]], respident="response1")
         return feedback
 
-    def gift_mark(self, g: GiftWriter, choice_id: str) -> str:
-        """Each right choice earns 100/k %; each wrong one takes as much off."""
-        correct = g.variant.answer_key["correct"]
+    single = False
+
+    def fraction(self, variant: VariantData, choice_id: str) -> float:
+        """Each right choice earns 1/k of the marks; each wrong one takes as much off."""
+        correct = variant.answer_key["correct"]
         share = 1 / len(correct)
-        return "~" + g.weight(share if choice_id in correct else -share)
+        return share if choice_id in correct else -share
+
+    def gift_mark(self, g: GiftWriter, choice_id: str) -> str:
+        return "~" + g.weight(self.fraction(g.variant, choice_id))
 
     def wrong_answers(
         self, variant: Mapping[str, Any], parsed: Any, feedback_html: str, t: LabelTools

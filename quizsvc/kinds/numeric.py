@@ -24,12 +24,14 @@ from quizsvc.kinds.base import (
     Grade,
     LabelTools,
     Lettered,
+    MoodleWriter,
     OutcomeTools,
     QtiItem,
     QuestionKind,
     Shown,
     VariantData,
 )
+from quizsvc.kinds.how_far import how_far
 from quizsvc.kinds.numbers import parse_number
 from quizsvc.kinds.tolerance import describe, tolerance_interval, within
 
@@ -65,6 +67,10 @@ class NumericForm(AnswerForm):
     def read(self) -> str:
         return self.answer.data or ""
 
+    def draft(self) -> str | None:
+        # Kept as typed, readable or not: the grader says what is wrong when it grades it.
+        return self.read() or None
+
 
 class Numeric(QuestionKind):
     name = "numeric"
@@ -74,6 +80,9 @@ class Numeric(QuestionKind):
     response_doc = "numeric: the text typed (e.g. '1e-3')"
     response_schema = {"type": "string"}  # noqa: RUF012 (read-only)
     qti_type = "numerical_question"
+    feedback_between_tries = True  # says how far off, never the key (kinds.how_far)
+    takes_tries = True
+    interview = "work"
 
     def parse(self, q: Fields) -> NumericSpec | None:
         answer = self._answer(q)
@@ -173,7 +182,7 @@ class Numeric(QuestionKind):
         for misconception in key["misconceptions"]:
             if within(x, misconception["value"], key["tolerance"]):
                 return Grade(0.0, False, misconception["feedback_html"], x, correct_html)
-        feedback = "<p>Not within the tolerance of the answer.</p>"
+        feedback = f"<p>{escape(how_far(x, key['value']))}</p>"
         return Grade(0.0, False, feedback, x, correct_html)
 
     def correct_answer_html(self, variant: VariantData) -> str:
@@ -205,15 +214,37 @@ class Numeric(QuestionKind):
         return {}
 
     def gift(self, g: GiftWriter) -> tuple[str, list[str]]:
-        """Each misconception is its own 0 % answer with its feedback."""
+        """Our display value first (Moodle shows a range's midpoint as "the correct answer",
+        which for a log10 tolerance is far from ours), then the range that grades; each
+        misconception is its own 0 % answer with its feedback."""
         key = g.variant.answer_key
         tolerance = key["tolerance"]
-        lines = [f"=%100%{_range(key['value'], tolerance)}#{g.escape(CORRECT_HTML)}"]
+        correct = g.escape(CORRECT_HTML)
+        shown = shown_answer(key)
+        lines = [f"=%100%{shown[0]!r}:{shown[1]!r}#{correct}"] if shown else []
+        lines.append(f"=%100%{_range(key['value'], tolerance)}#{correct}")
         lines += [
             f"=%0%{_range(m['value'], tolerance)}#{g.escape(m['feedback_html'])}"
             for m in key["misconceptions"]
         ]
         return "#", lines
+
+    def moodle(self, m: MoodleWriter) -> str:
+        """The same answers as GIFT, each a value with Moodle's absolute tolerance."""
+        key = m.variant.answer_key
+        shown = shown_answer(key)
+        answers = [(1.0, *shown, CORRECT_HTML)] if shown else []
+        answers.append((1.0, *_centre(key["value"], key["tolerance"]), CORRECT_HTML))
+        answers += [
+            (0.0, *_centre(x["value"], key["tolerance"]), x["feedback_html"])
+            for x in key["misconceptions"]
+        ]
+        for fraction, value, tolerance, feedback in answers:
+            answer = m.answer(fraction, repr(value), feedback, html=False)
+            m.sub(answer, "tolerance", repr(tolerance))
+        m.sub(m.question, "unitgradingtype", "0")
+        m.sub(m.question, "showunits", "3")  # no unit asked for
+        return "numerical"
 
     def outcome(self, spec: NumericSpec, t: OutcomeTools) -> float:
         return float(t.variant.answer_key["value"])
@@ -240,6 +271,21 @@ class Numeric(QuestionKind):
 
 def _finite(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def shown_answer(key: Mapping[str, Any]) -> tuple[float, float] | None:
+    """Our display value with a tolerance so small that it stays inside the graded range, or
+    None when the rounded display value lies outside it (then the range alone is written)."""
+    shown = float(key["display"])
+    eps = abs(shown) * 1e-9 or 1e-12
+    low, high = tolerance_interval(key["value"], key["tolerance"])
+    return (shown, eps) if low <= shown - eps and shown + eps <= high else None
+
+
+def _centre(value: float, tolerance: Mapping[str, float]) -> tuple[float, float]:
+    """The range as Moodle stores a numerical answer: its midpoint and half-width."""
+    low, high = tolerance_interval(value, tolerance)
+    return (low + high) / 2, (high - low) / 2
 
 
 def _range(value: float, tolerance: Mapping[str, float]) -> str:

@@ -26,6 +26,7 @@ from quizsvc.kinds.base import (
     Grade,
     LabelTools,
     Lettered,
+    MoodleWriter,
     OutcomeTools,
     QtiItem,
     QuestionKind,
@@ -95,6 +96,8 @@ class Ordering(QuestionKind):
     response_doc = "ordering: every item id, first to last"
     response_schema: ClassVar[dict[str, Any]] = {"type": "array", "items": {"type": "string"}}
     qti_type = "matching_question"
+    feedback_between_tries = True  # counts pairs in order, never names the order
+    takes_tries = True
 
     def parse(self, q: Fields) -> OrderingSpec:
         result = []
@@ -219,6 +222,16 @@ class Ordering(QuestionKind):
             f"{g.escape(g.ordinal(order.index(item['id']) + 1))}"
             for item in g.variant.choices
         ]
+
+    def moodle(self, m: MoodleWriter) -> str:
+        """A matching question, as in GIFT: each item to its position."""
+        order = m.variant.answer_key["order"]
+        for item in m.variant.choices:
+            sub = m.sub(m.question, "subquestion", format="html")
+            m.sub(sub, "text", item["html"])
+            m.sub(m.sub(sub, "answer"), "text", m.ordinal(order.index(item["id"]) + 1))
+        m.sub(m.question, "shuffleanswers", "true")
+        return "matching"
 
     def outcome(self, spec: OrderingSpec, t: OutcomeTools) -> str:
         """The template's items in their correct order."""

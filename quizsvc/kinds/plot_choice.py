@@ -47,6 +47,7 @@ class PlotChoice(ChooseOne):
     partial = "kinds/plot_choice.html"
     response_doc = "plot_choice: a choice id"
     qti_type = "multiple_choice_question"
+    interview = "work"
 
     def parse(self, q: Fields) -> PlotChoiceSpec:
         result = []

@@ -28,7 +28,9 @@ from quizsvc.plots.kinds import FIGURE_KINDS, FigureKind, check_figure, defaults
 from quizsvc.plots.text import HIDEABLE, config_labels
 from quizsvc.sim import SimResult
 
-FORMATS: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png"}
+#: "json" is not a picture: the figure's data table (`quizsvc.plots.table`), for readers who
+#: cannot see the figure.
+FORMATS: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png", "json": "application/json"}
 
 # Part of every figure-cache key (with the engine version): bump it whenever a change alters how
 # any figure looks, so caches drawn by older plotting code are not served.
@@ -37,7 +39,9 @@ FORMATS: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png"}
 #    grad_norms ticks every layer up to 16 layers.
 # 4: minor ticks and a light grid on log axes; a taller training figure whose loss panel takes
 #    two thirds of it.
-FIGURE_STYLE_VERSION = "4"
+# 5: drawn at 5 x 3.9 in with 13 pt text (readable at 375 px and in print), margins in inches,
+#    dashed lines outlined over solid ones, two rows of saturation labels over many violins.
+FIGURE_STYLE_VERSION = "5"
 
 
 class FigureError(ValueError):

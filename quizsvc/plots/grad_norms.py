@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from quizsvc.plots.base import Description, Request
 from quizsvc.plots.metrics import GRAD_NORM_METRICS as METRICS
 from quizsvc.plots.per_layer import Series, draw_series, finish, plotted_values
-from quizsvc.plots.style import NEUTRAL, log_y, number, positive
+from quizsvc.plots.style import NEUTRAL, dashed, log_y, number, positive
 from quizsvc.plots.text import Facts
 from quizsvc.sim import theory
 
@@ -44,12 +44,10 @@ def draw(fig: Figure, req: Request) -> Description:
         if not req.theory:
             return []
         predicted = theory.predicted_grad_norms(series.sim.config, metric, anchor=series.values[-1])
-        ax.plot(
-            series.layers, positive(predicted), linestyle="--", linewidth=1.2, color=series.color
-        )
+        ax.plot(series.layers, positive(predicted), **dashed(series.color))
         plotted.extend(predicted)
         facts.add(f"Dashed: the mean-field prediction, {number(predicted[0])} at layer 1.", metric)
-        return [Line2D([], [], color=NEUTRAL, linestyle="--", label="mean-field theory")]
+        return [Line2D([], [], **dashed(NEUTRAL), label="mean-field theory")]
 
     extras = draw_series(
         ax, req, facts, show=positive, say=number, describe=ratio, overlay=prediction

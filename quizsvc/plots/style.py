@@ -3,7 +3,12 @@
 * Colours: the Okabe-Ito palette (Okabe & Ito 2008), distinguishable under the common colour
   vision deficiencies; series also differ by marker or line style so nothing relies on colour
   alone. Many-layer plots use cividis (Nunez et al. 2018), a colour-blind-safe sequential map.
-* Size: 6.4 x 4 in, which browsers show at ~614 px; fonts of 10-11 pt stay legible at 600 px.
+* Size: drawn at the size it is shown. 5 x 3.9 in (480 px wide at its natural size, which
+  pages never exceed) with every text at 13 pt: a figure may be shown down to ~310 px wide (a
+  plot-choice option on a 375 px phone, half an A4 page in print) and its smallest text still
+  renders at 11 CSS px on screen and 9 pt on paper (`FONT_TO_WIDTH`; tests/browser/
+  test_figure_text.py measures it). Margins are set in inches, not fractions, so text of a
+  fixed size always has its room.
 * Speed: log axes carry decade ticks with plain-text labels ("10⁻³") and unlabelled minor ticks
   from a fixed list. Matplotlib's default tick locators and mathtext labels make a log plot ~4x
   as slow as a bare line plot.
@@ -26,7 +31,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from cycler import cycler
-from matplotlib import rcParams
+from matplotlib import patheffects, rcParams
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
@@ -52,18 +57,29 @@ SEQUENTIAL = "cividis"
 ALERT = "#D55E00"  # vermillion: divergence marks and thresholds
 NEUTRAL = "#555555"
 
-FIGSIZE = (6.4, 4.0)
+FIGSIZE = (5.0, 3.9)
 PNG_DPI = 150
+#: Every text of a figure, in points of the drawing (tick labels, legend, axis labels, notes).
+FONT = 13.0
+#: The smallest text relative to the figure's width: 13 pt on 360 pt. Shown at W CSS px wide,
+#: text renders at W * FONT_TO_WIDTH px, so >= 11 px down to 305 px and >= 9 pt (12 px) down
+#: to 333 px (the pages keep figures at least that wide; see site.css and print.css).
+FONT_TO_WIDTH = FONT / (FIGSIZE[0] * 72)
+#: Margins around the axes, in inches: tick labels and axis labels of `FONT` fit in them.
+MARGINS = {"left": 0.98, "right": 0.14, "bottom": 0.66, "top": 0.14, "hspace": 0.22}
+#: A careful reader places a point to about this many CSS px of a figure shown at its natural
+#: size (docs/authoring.md, "Reading values off a figure"); data tables round to it.
+READING_PX = 4.0
 
 RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "quizsvc",
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
-    "font.size": 11,
-    "axes.labelsize": 11,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "legend.fontsize": 9.5,
+    "font.size": FONT,
+    "axes.labelsize": FONT,
+    "xtick.labelsize": FONT,
+    "ytick.labelsize": FONT,
+    "legend.fontsize": FONT,
     "legend.framealpha": 0.9,
     "axes.prop_cycle": cycler(color=PALETTE),
     "axes.spines.top": False,
@@ -86,9 +102,59 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def new_figure(rows: int = 1) -> tuple[Figure, list[Axes]]:
     """A figure with ``rows`` stacked axes sharing x, margins fixed (no layout engine pass)."""
     fig = Figure(figsize=FIGSIZE)
-    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.13, top=0.95, hspace=0.15)
+    fit_margins(fig)
     axes = fig.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
     return fig, list(axes)
+
+
+def fit_margins(fig: Figure, top_extra: float = 0.0) -> None:
+    """Place the axes with `MARGINS` (inches) for the figure's current size; ``top_extra``
+    inches more above the axes (a legend's rows)."""
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(
+        left=MARGINS["left"] / width,
+        right=1 - MARGINS["right"] / width,
+        bottom=MARGINS["bottom"] / height,
+        top=1 - (MARGINS["top"] + top_extra) / height,
+        hspace=MARGINS["hspace"],
+    )
+
+
+def wrap_axis_labels(fig: Figure) -> None:
+    """Break an axis label longer than its axis onto two lines, widening the margin for it.
+
+    Text keeps its size (`FONT`) whatever the figure, so a long label ("saturated (unit,
+    example) pairs (%)") may outgrow a short axis; it is broken at the space nearest its middle.
+    """
+    font = FontProperties(size=rcParams["axes.labelsize"])
+    width, height = fig.get_size_inches()
+    line = 1.25 * font.get_size_in_points() / 72  # inches
+    extra_left = extra_bottom = 0.0
+    for ax in fig.axes:
+        box = ax.get_position()
+        for label, room, vertical in (
+            (ax.yaxis.label, box.height * height * 72, True),
+            (ax.xaxis.label, box.width * width * 72, False),
+        ):
+            text = label.get_text()
+            size = text_to_path.get_text_width_height_descent(text, font, ismath=False)[0]
+            if "\n" in text or " " not in text or size <= 0.98 * room:
+                continue
+            spaces = [i for i, c in enumerate(text) if c == " "]
+            cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+            label.set_text(text[:cut] + "\n" + text[cut + 1 :])
+            if vertical:
+                extra_left = line
+            else:
+                extra_bottom = line
+    if extra_left or extra_bottom:
+        pars = fig.subplotpars
+        fig.subplots_adjust(
+            left=pars.left + extra_left / width, bottom=pars.bottom + extra_bottom / height
+        )
+
+
+_LEGEND_INSET = 0.06  # inches between a legend above the plot and the figure's left edge
 
 
 def legend_above(ax: Axes, handles: list[Any] | None = None, max_cols: int = 3) -> None:
@@ -104,14 +170,16 @@ def legend_above(ax: Axes, handles: list[Any] | None = None, max_cols: int = 3) 
         return
     fig = ax.get_figure(root=True)
     assert fig is not None
-    room = fig.get_figwidth() * 72 * (1 - ax.get_position().x0)  # points right of the axes' edge
+    width = fig.get_figwidth()
+    room = (width - 2 * _LEGEND_INSET) * 72  # the whole width: the legend starts at the edge
     cols = legend_columns([str(h.get_label()) for h in handles], max_cols, room)
     rows = math.ceil(len(handles) / cols)
-    fig.subplots_adjust(top=0.95 - 0.065 * rows)
+    fit_margins(fig, top_extra=rows * 1.55 * FONT / 72)
     ax.legend(
         handles=handles,
         loc="lower left",
-        bbox_to_anchor=(0.0, 1.01),
+        bbox_to_anchor=(_LEGEND_INSET / width, ax.get_position().y1 + 0.01),
+        bbox_transform=fig.transFigure,
         ncols=cols,
         frameon=False,
         borderaxespad=0.0,
@@ -225,6 +293,18 @@ def _label_svg(svg: bytes, title: str, desc: str) -> bytes:
     end = text.index(">", start)
     label = f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>"
     return (text[:end] + ' role="img">' + label + text[end + 1 :]).encode()
+
+
+def dashed(color: str) -> dict[str, Any]:
+    """A dashed line (a prediction, a clipped norm) that stays visible where it runs on top of
+    a solid line of the same colour: drawn above it, each dash outlined in white."""
+    return {
+        "color": color,
+        "linestyle": (0, (5, 3)),
+        "linewidth": 1.6,
+        "zorder": 3,
+        "path_effects": [patheffects.withStroke(linewidth=3.8, foreground="white")],
+    }
 
 
 def series_style(i: int, many: bool) -> dict[str, Any]:

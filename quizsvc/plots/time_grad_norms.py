@@ -22,6 +22,7 @@ from quizsvc.plots.base import Description, Request
 from quizsvc.plots.metrics import TIME_GRAD_METRICS
 from quizsvc.plots.style import (
     NEUTRAL,
+    dashed,
     few_ticks,
     legend_above,
     log_y,
@@ -60,12 +61,10 @@ def draw(fig: Figure, req: Request) -> Description:
         _describe(facts, label, values, metric)
         if req.theory:
             predicted = [p * last * unit for p in theory.recurrent_profile(sim.config).hidden_grad]
-            ax.plot(steps, positive(predicted), linestyle="--", linewidth=1.2, color=style["color"])
+            ax.plot(steps, positive(predicted), **dashed(str(style["color"])))
             plotted += predicted
             theory_label = "mean-field theory"
-            extras.setdefault(
-                theory_label, Line2D([], [], color=NEUTRAL, linestyle="--", label=theory_label)
-            )
+            extras.setdefault(theory_label, Line2D([], [], **dashed(NEUTRAL), label=theory_label))
             facts.add(
                 f"Dashed: the mean-field prediction, {number(predicted[0] / unit)} at t = 1.",
                 metric,

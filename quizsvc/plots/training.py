@@ -16,7 +16,9 @@ from quizsvc.plots.base import Description, Request
 from quizsvc.plots.style import (
     ALERT,
     PALETTE,
+    dashed,
     few_ticks,
+    fit_margins,
     legend_above,
     log_y,
     number,
@@ -26,7 +28,7 @@ from quizsvc.plots.text import Facts
 from quizsvc.sim import SimResult
 
 #: Figure height relative to the default, and the panels' height ratio (gradient norm : loss).
-_TALLER = 1.3
+_TALLER = 1.35
 _HEIGHTS = (1, 2)
 
 
@@ -48,7 +50,7 @@ def draw(fig: Figure, req: Request) -> Description:
     )
     plotted = before
     if clipping:
-        top.plot(steps, positive(after), color=PALETTE[1], linestyle="--", label="after clipping")
+        top.plot(steps, positive(after), **dashed(PALETTE[1]), label="after clipping")
         plotted = before + after
     if cfg.clip_norm is not None:
         value = "" if "clip_norm" in req.hide else f" = {cfg.clip_norm:g}"
@@ -73,9 +75,6 @@ def draw(fig: Figure, req: Request) -> Description:
     handles = top.get_legend_handles_labels()[0]
     if len(handles) > 1:
         legend_above(top, handles, max_cols=2)
-    # The margins (set as fractions of a standard figure) keep their size in inches.
-    pars = fig.subplotpars
-    fig.subplots_adjust(top=1 - (1 - pars.top) / _TALLER, bottom=pars.bottom / _TALLER)
     return Description(title="Training trace: gradient norm and loss", alt=_alt(req, sim))
 
 
@@ -87,7 +86,7 @@ def _loss_panel_first(fig: Figure) -> None:
     grid = fig.axes[0].get_gridspec()
     assert grid is not None  # the axes come from Figure.subplots
     grid.set_height_ratios(_HEIGHTS)
-    fig.subplots_adjust()  # re-place the axes on the new grid
+    fit_margins(fig)  # margins keep their size in inches; re-places the axes on the new grid
 
 
 def _mark_divergence(fig: Figure, step: int, hide_step: bool) -> None:

@@ -8,7 +8,7 @@ without a seam. Pure functions of their data: the caller caches them by a hash o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -39,17 +39,20 @@ def accuracy_figure(days: Sequence[DayActivity]) -> Rendered:
     if not items:
         raise ValueError("no answers to draw")
     x = [b.start for b in items]
+    width = 0.8 if unit == "day" else 5.6
+    # Each score sits over the middle of its bar of answers, inside the axis.
+    middle = [datetime.combine(start, time()) + timedelta(days=width / 2) for start in x]
     trend = rolling(items)
     with render_lock, matplotlib.rc_context(RC):
         fig, (top, bottom) = new_figure(2)
-        top.plot(x, [b.accuracy for b in items], linestyle="none", marker="o",
-                 color=PALETTE[0], label=f"mean score per {unit}")  # fmt: skip
-        top.plot(x, trend, color=PALETTE[1], label=f"last {ROLLING_BUCKETS} {unit}s")
+        top.plot(middle, [b.accuracy for b in items], linestyle="none", marker="o",
+                 color=PALETTE[0], label=f"mean score per {unit}", clip_on=False)  # fmt: skip
+        if len(items) > 1:  # one point has no trend to draw, nor to name in the legend
+            top.plot(middle, trend, color=PALETTE[1], label=f"last {ROLLING_BUCKETS} {unit}s")
         top.set_ylim(-0.03, 1.03)
         top.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         top.set_ylabel("score")
         legend_above(top)
-        width = 0.8 if unit == "day" else 5.6
         bottom.bar(x, [b.answers for b in items], width=width, color=PALETTE[2], align="edge")
         bottom.set_ylabel(f"answers per {unit}")
         bottom.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
@@ -89,6 +92,9 @@ def _accuracy_alt(items: Sequence[Bucket], unit: str, trend: Sequence[float]) ->
         if len(items) == 1
         else f"in {len(items)} {unit}s between {first:%d %b %Y} and {last:%d %b %Y}"
     )
+    if len(items) == 1:
+        answers = f"{total:,} answer{'s' if total != 1 else ''}"
+        return f"Accuracy over time: {answers} {span}, mean score {percent(trend[-1])}."
     busiest = max(items, key=lambda b: b.answers)
     return (
         f"Accuracy over time: {total:,} answers {span}. Mean score {percent(items[0].accuracy)} "

@@ -158,10 +158,12 @@ class AttemptKind(enum.StrEnum):
     LESSON = "lesson"  # questions from one lesson
     DRILL = "drill"  # mixed questions across lessons, usually timed
     RETRY = "retry"  # one fresh variant of a template, started from a review
+    REVIEW = "review"  # a spaced-review session: fresh variants of due (or soon due) cards
+    ASSESSMENT = "assessment"  # assigned in a course (quizsvc.progress.courses)
 
 
 class Mode(enum.StrEnum):
-    PRACTICE = "practice"  # feedback after each answer; one answer per question
+    PRACTICE = "practice"  # feedback after each answer; `Attempt.tries` answers per question
     EXAM = "exam"  # answers may change until the end; graded when finished
 
 
@@ -181,6 +183,9 @@ class Attempt(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     score: Mapped[float | None]
+    # Answers each question takes: several in practice (credit follows the tries used), one in
+    # an exam. See services.attempts.tries.
+    tries: Mapped[int] = mapped_column(default=1, server_default="1")
 
     questions: Mapped[list[AttemptQuestion]] = relationship(
         back_populates="attempt",

@@ -54,7 +54,7 @@ class Variant:
         Hints are left out: each is shown only once the learner asks for it (and it counts), so
         the service hands them out one at a time from the stored variant.
         """
-        public_keys = ("id", "html", "figure")
+        public_keys = ("id", "html", "figure", "section", "anchor")
         return {
             "template_id": self.template_id,
             "lesson_id": self.lesson_id,

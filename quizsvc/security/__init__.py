@@ -12,11 +12,12 @@ from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from quizsvc.security import identity, limits
+from quizsvc.security import framing, identity, limits
 from quizsvc.security.limits import limit_from_config, limit_log_ins, limit_starts, limiter
 
 __all__ = [
     "csrf",
+    "framing",
     "identity",
     "init_app",
     "limit_from_config",
@@ -64,6 +65,7 @@ def init_app(app: Flask) -> None:
     hops = int(app.config["TRUSTED_PROXIES"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.session_interface = framing.FramableSessionInterface()
     csrf.init_app(app)
     limits.init_app(app)
     identity.init_app(app)
@@ -71,10 +73,13 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        frame_origin = framing.frame_origin()
+        policy = framing.content_security_policy(CONTENT_SECURITY_POLICY, frame_origin)
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
+        if frame_origin is None:
+            headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if production:

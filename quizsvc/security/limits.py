@@ -39,6 +39,8 @@ DEFAULTS: dict[str, object] = {
     # registered (see web.auth.SIGNUP_REFUSED).
     "SIGNUP_RATE_LIMIT": "60 per hour",
     "ANSWER_RATE_LIMIT": "60 per minute",
+    # Drafts are saved a second or two after typing stops and when a page is left.
+    "DRAFT_RATE_LIMIT": "120 per minute",
     # Starting an attempt runs simulations and writes rows: a loop of starts is the cheapest
     # way to load the server, so every way to start one shares this per-learner budget...
     "START_RATE_LIMIT": "30 per minute; 300 per hour",

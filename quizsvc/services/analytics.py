@@ -19,6 +19,7 @@ from sqlalchemy import Select, select
 
 from quizsvc.analytics.labels import Labeler, display_html
 from quizsvc.analytics.params import ParameterEffect, parameter_effects
+from quizsvc.analytics.stats import SMALL_SAMPLE as SMALL_SAMPLE  # the pages warn below it
 from quizsvc.analytics.stats import (
     Answer,
     ItemStats,
@@ -31,6 +32,7 @@ from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Response, Role, User
 from quizsvc.services import catalog
 from quizsvc.services.errors import NotFound
+from quizsvc.services.question_lines import first_line_text
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); learner
 # input such as "=1/1000" is exported with a leading apostrophe instead.
@@ -63,8 +65,14 @@ def _finished_by_learners(query: Select[Any]) -> Select[Any]:
     )
 
 
-def load_answers(*, template_id: str | None = None, lesson_id: str | None = None) -> list[Answer]:
-    """Answers to one template, one lesson's templates, or everything.
+def load_answers(
+    *,
+    template_id: str | None = None,
+    lesson_id: str | None = None,
+    attempt_ids: Sequence[int] | None = None,
+) -> list[Answer]:
+    """Answers to one template, one lesson's templates, or everything; of chosen attempts only
+    when `attempt_ids` is given (an assessment's).
 
     Every question of the attempts involved is loaded, since each answer's discrimination
     needs the rest of its attempt.
@@ -75,6 +83,8 @@ def load_answers(*, template_id: str | None = None, lesson_id: str | None = None
         involved = involved.where(AttemptQuestion.template_id == template_id)
     if lesson_id is not None:
         involved = involved.where(AttemptQuestion.lesson_id == lesson_id)
+    if attempt_ids is not None:
+        involved = involved.where(AttemptQuestion.attempt_id.in_(attempt_ids))
     query = (
         select(AttemptQuestion, Attempt.user_id)
         .join(Attempt, AttemptQuestion.attempt_id == Attempt.id)
@@ -168,6 +178,11 @@ def _items(answers: Iterable[Answer]) -> tuple[ItemStats, ...]:
     return tuple(item_stats(tid, found) for tid, found in sorted(by_template.items()))
 
 
+def attempt_items(attempt_ids: Sequence[int]) -> tuple[ItemStats, ...]:
+    """Item statistics of chosen finished attempts (an assessment's), by template."""
+    return _items(load_answers(attempt_ids=attempt_ids)) if attempt_ids else ()
+
+
 def lesson_scores(lesson_id: str) -> ScoreDistribution:
     query = (
         select(Attempt.score)
@@ -251,6 +266,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 ITEM_COLUMNS = (
     "lesson_id",
     "template_id",
+    "question",
     "answered",
     "unanswered",
     "facility",
@@ -263,16 +279,28 @@ ITEM_COLUMNS = (
 
 
 def items_csv(summaries: Sequence[LessonSummary]) -> str:
-    """One row per template with answers: the numbers of the analytics tables."""
+    """One row per question of the lessons, with its first line: the numbers of the analytics
+    tables, and the questions nobody has answered yet (0 answered, no statistics)."""
     rows = []
+    templates = catalog.get_catalog().templates
     for summary in summaries:
+        seen = set()
         for item in summary.items:
+            seen.add(item.template_id)
             top = item.wrong_answers[0] if item.wrong_answers else None
+            template = templates.get(item.template_id)
             rows.append((
-                summary.lesson_id, item.template_id, item.answered, item.unanswered,
+                summary.lesson_id, item.template_id,
+                first_line_text(template) if template else None, item.answered, item.unanswered,
                 item.facility, item.mean_score, item.discrimination, item.median_seconds,
                 top.label if top else None, top.count if top else None,
             ))  # fmt: skip
+        known = {lesson.id: lesson for lesson in catalog.lessons()}
+        lesson = known.get(summary.lesson_id)
+        for template in lesson.questions if lesson else ():
+            if template.id not in seen:
+                rows.append((summary.lesson_id, template.id, first_line_text(template), 0, 0,
+                             None, None, None, None, None, None))  # fmt: skip
     return _csv(ITEM_COLUMNS, rows)
 
 

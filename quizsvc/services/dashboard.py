@@ -90,6 +90,7 @@ class Dashboard:
     active_today: bool
     figure: figures.Figure | None
     figure_unit: str  # "day" or "week": what one point of the figure stands for
+    figure_points: int  # points in the figure: a trend needs two
 
 
 def statuses(rows: list[ObjectiveMastery], now: datetime) -> list[LessonMastery]:
@@ -110,9 +111,14 @@ def statuses(rows: list[ObjectiveMastery], now: datetime) -> list[LessonMastery]
 
 
 def weakest(lessons: list[LessonMastery], count: int = FOCUS_COUNT) -> list[ObjectiveStatus]:
-    """Started objectives not yet mastered, least likely to be answered right first."""
+    """Started objectives not yet mastered that were missed at least once, least likely to be
+    answered right first. An objective answered right every time needs more practice to rise a
+    level, but it is not a weakness: flagging it told learners their right answers were wrong."""
     started = [
-        s for m in lessons for s in m.objectives if s.answers and s.level is not Level.MASTERED
+        s
+        for m in lessons
+        for s in m.objectives
+        if s.answers and s.level is not Level.MASTERED and s.state.correct < s.state.evidence
     ]
     started.sort(key=lambda s: (s.probability, s.answers))
     return started[:count]
@@ -129,6 +135,7 @@ def dashboard(user: User) -> Dashboard:
     lessons = statuses(queries.mastery_rows(session, user.id), now)
     days = queries.daily_activity(session, user.id)
     answers = sum(d.answers for d in days)
+    points, unit = queries.buckets(days)
     return Dashboard(
         lessons=lessons,
         focus=weakest(lessons),
@@ -138,7 +145,8 @@ def dashboard(user: User) -> Dashboard:
         accuracy=sum(d.score_sum for d in days) / answers if answers else None,
         active_today=bool(days) and days[-1].day == now.date(),
         figure=_accuracy_figure(days) if days else None,
-        figure_unit=queries.buckets(days)[1],
+        figure_unit=unit,
+        figure_points=len(points),
     )
 
 

@@ -36,3 +36,9 @@ class InvalidInput(ServiceError):
 
 class Unauthorized(ServiceError):
     status = 401
+
+
+class Forbidden(ServiceError):
+    """Known and visible to the caller, but their role does not allow this change (a TA)."""
+
+    status = 403

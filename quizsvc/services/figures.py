@@ -24,10 +24,11 @@ from flask import Flask, current_app
 from markupsafe import escape
 
 from quizsvc.content import Lesson
+from quizsvc.db import get_db
 from quizsvc.plots import FIGURE_STYLE_VERSION
 from quizsvc.progress.models import AttemptQuestion
 from quizsvc.quiz import Variant, render_live_figure, render_variant_figure
-from quizsvc.services.figure_store import DiskFigureStore, Figure, FigureStore
+from quizsvc.services.figure_store import DiskFigureStore, Figure, FigureStore, SharedFigureStore
 from quizsvc.settings import Settings
 from quizsvc.sim import ENGINE_VERSION
 
@@ -111,27 +112,33 @@ class FigureCache:
         if figure is None:
             figure = self.store.load(key)
             if figure is None:
-                rendered = render()
-                figure = Figure(
-                    svg=prepare_svg(rendered.data, rendered.alt, id_prefix(rendered.data)),
-                    alt=rendered.alt,
-                )
-                self.store.save(key, figure)
+
+                def make() -> Figure:
+                    rendered = render()
+                    return Figure(
+                        svg=prepare_svg(rendered.data, rendered.alt, id_prefix(rendered.data)),
+                        alt=rendered.alt,
+                    )
+
+                figure = self.store.draw(key, make)
             with self._lock:
                 self._memory[key] = figure
         return figure
 
 
-def open_figure_store(settings: Settings) -> FigureStore:
-    """The app's store: this host's disk (FIGURE_CACHE_DIR, bounded by FIGURE_CACHE_MAX_MB)."""
-    return DiskFigureStore(settings.figure_cache_dir, max_bytes=settings.figure_cache_max_bytes)
+def open_figure_store(app: Flask) -> FigureStore:
+    """The app's store: the database, shared by every instance and worker, behind this host's
+    disk (FIGURE_CACHE_DIR, bounded by FIGURE_CACHE_MAX_MB)."""
+    settings = Settings.of(app)
+    local = DiskFigureStore(settings.figure_cache_dir, max_bytes=settings.figure_cache_max_bytes)
+    return SharedFigureStore(get_db(app).engine, local)
 
 
 def get_figure_cache(app: Flask | None = None) -> FigureCache:
     app = app or current_app
     cache: FigureCache | None = app.extensions.get(EXTENSION_KEY)
     if cache is None:
-        store = open_figure_store(Settings.of(app))
+        store = open_figure_store(app)
         cache = app.extensions.setdefault(EXTENSION_KEY, FigureCache(store))
     return cache
 
@@ -145,13 +152,24 @@ def live_figure(lesson: Lesson, figure_id: str, seed: int) -> Figure:
 
 def variant_figure(question: AttemptQuestion, index: int) -> Figure:
     """Figure `index` of a stored variant (prompt figures first, then plot_choice options)."""
-    key = figure_key(
-        "variant",
-        question.template_id,
-        question.content_hash,
-        question.engine_version,
-        question.seed,
-        index,
+    key = variant_figure_key(
+        question.template_id, question.content_hash, question.engine_version, question.seed, index
     )
     variant = Variant.from_dict(question.variant)
     return get_figure_cache().get(key, lambda: render_variant_figure(variant, index, "svg"))
+
+
+def variant_figure_key(
+    template_id: str, content_hash: str, engine_version: str, seed: int, index: int
+) -> str:
+    return figure_key("variant", template_id, content_hash, engine_version, seed, index)
+
+
+def draw_variant_figures(variant: Variant) -> None:
+    """Draw and store every figure of a variant before anyone asks for it (variant pools)."""
+    cache = get_figure_cache()
+    for index in range(len(variant.figures)):
+        key = variant_figure_key(
+            variant.template_id, variant.content_hash, variant.engine_version, variant.seed, index
+        )
+        cache.get(key, lambda index=index: render_variant_figure(variant, index, "svg"))

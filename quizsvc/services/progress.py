@@ -6,14 +6,15 @@ from dataclasses import dataclass
 
 from quizsvc.content import Lesson
 from quizsvc.db import get_session
+from quizsvc.progress.courses import assessment_of
 from quizsvc.progress.history import (
     AttemptSummary,
     LessonProgress,
     attempt_history,
     lesson_progress,
 )
-from quizsvc.progress.models import User
-from quizsvc.services import catalog
+from quizsvc.progress.models import User, utcnow
+from quizsvc.services import attempts, catalog
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class LessonStatus:
 class HistoryRow:
     summary: AttemptSummary
     title: str
+    released: bool = True  # False while a course assessment withholds the score
 
 
 def lesson_statuses(user: User | None) -> list[LessonStatus]:
@@ -57,7 +59,13 @@ def lesson_statuses(user: User | None) -> list[LessonStatus]:
 
 
 def history(user: User) -> list[HistoryRow]:
-    return [
-        HistoryRow(summary, catalog.lesson_title(summary.attempt.lesson_id))
-        for summary in attempt_history(get_session(), user.id)
-    ]
+    session = get_session()
+    rows = []
+    for summary in attempt_history(session, user.id):
+        assessment = assessment_of(session, summary.attempt)
+        if assessment is None:
+            rows.append(HistoryRow(summary, attempts.attempt_title(summary.attempt)))
+        else:
+            released = assessment.results_released(utcnow())
+            rows.append(HistoryRow(summary, assessment.title, released))
+    return rows

@@ -10,9 +10,13 @@ and schedule updates it causes are stored together. Which answers count, and whe
 
 from __future__ import annotations
 
+from flask import g
+
 from quizsvc.db import get_session
-from quizsvc.progress import tracking
+from quizsvc.progress import lti, tracking
 from quizsvc.progress.models import Attempt, AttemptQuestion, Mode, Response
+
+_LTI_DUE = "lti_scores_due"
 
 
 def on_graded(question: AttemptQuestion, response: Response) -> None:
@@ -28,6 +32,10 @@ def on_graded(question: AttemptQuestion, response: Response) -> None:
 
 def on_finished(attempt: Attempt) -> None:
     """An attempt was just finished (by the learner or by its time limit)."""
+    if lti.mark_due(get_session(), attempt.id):
+        # Taken through an LMS link: its score is stored as due in this transaction; the
+        # request sends it once it has answered (quizsvc.lti).
+        g.setdefault(_LTI_DUE, []).append(attempt.id)
     if attempt.mode is not Mode.EXAM:
         return
     session = get_session()
@@ -37,3 +45,8 @@ def on_finished(attempt: Attempt) -> None:
 def on_guest_merged(guest_id: int, account_id: int) -> None:
     """A guest logged in to an existing account; their attempts now belong to it."""
     tracking.move_history(get_session(), guest_id, account_id)
+
+
+def lti_scores_due() -> list[int]:
+    """The attempts whose LTI score this request made due (to send after its response)."""
+    return list(g.get(_LTI_DUE, []))

@@ -1,8 +1,12 @@
 """Spaced review: the learner's due cards, review sessions of fresh variants, their retention.
 
-A review session is a practice attempt (kind "retry") of the due templates of one lesson, each
-generated with a new seed, so a review never repeats the numbers or figures seen before. Its
-answers are graded like any other and update the cards through the same hook.
+A review session is a practice attempt (kind "review") of the due templates of one lesson, each
+generated with a new seed: a template with parameters or simulations comes back with new
+numbers and figures, while a conceptual one with fixed text is the same question again (its
+choices reshuffled), and the page says which. Either way a card is one template, spaced by its
+own FSRS schedule. Its answers are graded like any other and update the cards through the same
+hook. "Review ahead" (as Anki's custom study) starts a session of the cards due soonest when
+nothing is due yet.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from quizsvc.content import Lesson, Objective, QuestionTemplate
 from quizsvc.db import get_session
 from quizsvc.progress import queries, scheduling, tracking
 from quizsvc.progress.mastery_models import ReviewCard
-from quizsvc.progress.models import Attempt, User, utcnow
+from quizsvc.progress.models import Attempt, AttemptKind, User, utcnow
 from quizsvc.services import attempts, catalog
 from quizsvc.services.errors import Conflict, InvalidInput
+from quizsvc.services.question_lines import first_line
+from quizsvc.settings import DEFAULT_PRACTICE_TRIES
 
 SESSION_QUESTIONS = 10
 UPCOMING = timedelta(days=7)
@@ -35,6 +41,16 @@ class CardView:
     def objectives(self) -> list[Objective]:
         by_id = {o.id: o for o in self.lesson.objectives}
         return [by_id[o] for o in self.template.objectives if o in by_id]
+
+    @property
+    def question_html(self) -> str:
+        """The question's own first line: how the learner recognises it."""
+        return first_line(self.template)
+
+    @property
+    def new_numbers(self) -> bool:
+        """Whether a review draws new numbers (parameters or networks), or repeats the text."""
+        return bool(self.template.params or self.template.sims)
 
 
 @dataclass(frozen=True)
@@ -88,16 +104,30 @@ def queue(user: User, now: datetime | None = None) -> ReviewQueue:
     return queue_of(queries.cards(get_session(), user.id), now or utcnow())
 
 
-def start_session(user: User, lesson_id: str | None = None) -> Attempt:
-    """A practice attempt of fresh variants of the due cards of one lesson (by default the
-    lesson with the most overdue card)."""
-    groups = queue(user).by_lesson
-    if lesson_id is not None:
-        groups = [g for g in groups if g.lesson.id == lesson_id]
-    if not groups:
-        raise Conflict("Nothing is due for review right now.")
-    chosen = groups[0].cards[:SESSION_QUESTIONS]
-    return attempts.start_practice(user, [view.template.id for view in chosen])
+def start_session(
+    user: User,
+    lesson_id: str | None = None,
+    *,
+    ahead: bool = False,
+    tries: int = DEFAULT_PRACTICE_TRIES,
+) -> Attempt:
+    """A review session of fresh variants of the due cards of one lesson (by default the
+    lesson with the most overdue card); ``ahead``: of the cards due soonest, when none is due."""
+    pending = queue(user)
+    if ahead and not pending.due:
+        later = sorted(_views(queries.cards(get_session(), user.id)), key=lambda v: v.card.due)
+        chosen = later[:SESSION_QUESTIONS]
+        if not chosen:
+            raise Conflict("You have no questions to review yet.")
+    else:
+        groups = pending.by_lesson
+        if lesson_id is not None:
+            groups = [g for g in groups if g.lesson.id == lesson_id]
+        if not groups:
+            raise Conflict("Nothing is due for review right now.")
+        chosen = groups[0].cards[:SESSION_QUESTIONS]
+    ids = [view.template.id for view in chosen]
+    return attempts.start_practice(user, ids, tries, kind=AttemptKind.REVIEW)
 
 
 def retention(user: User) -> float:

@@ -2,9 +2,11 @@
 
 Generating a hundred variants runs hundreds of simulations, seconds for small networks and a few
 minutes for the heaviest templates: far too long for a request. So a report is computed once per
-(template content, engine version, seed count) in a background thread and then kept as JSON under
-the instance folder, where every worker and every restart finds it; a content edit changes the
-content hash and so asks for a new report. Until it is ready the page shows progress.
+(template content, engine version, seed count) by a job on the task queue (`quizsvc worker`),
+never in a thread of a web worker, and then kept as JSON under the instance folder, where every
+worker and every restart finds it; a content edit changes the content hash and so asks for a new
+report. Until it is ready the page shows the progress the job writes beside it. A job whose
+worker died mid-run stops writing progress; after LEASE_SECONDS the page asks for it again.
 
 The checks are `quizsvc.quiz.checks.check_template`, the very function `quizsvc content check`
 runs, with the command's default number of seeds, so the page and the command agree.
@@ -16,7 +18,6 @@ import json
 import logging
 import os
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -29,6 +30,7 @@ from quizsvc.analytics.answers import answer_of
 from quizsvc.content import Problem, QuestionTemplate
 from quizsvc.quiz.checks import check_template
 from quizsvc.quiz.generate import VariantError, build
+from quizsvc.services.background import background
 from quizsvc.services.figures import figure_key
 from quizsvc.settings import Settings
 from quizsvc.sim import ENGINE_VERSION
@@ -100,16 +102,30 @@ def compute_report(
     )
 
 
+# A running report writes its progress after every seed; one silent this long lost its worker
+# (killed, or its host gone), and the next visit of the page asks for it again.
+LEASE_SECONDS = 180.0
+
+
+@dataclass(frozen=True)
+class _State:
+    """A report's run, as its progress file says: written by the worker, read by the pages."""
+
+    done: int
+    running: bool
+    error: str
+    beat: float  # time.time() of the last progress
+
+    def stale(self) -> bool:
+        return self.running and time.time() - self.beat > LEASE_SECONDS
+
+
 class ReportJobs:
-    """Reports on disk, and the background threads that compute missing ones."""
+    """Reports on disk, and their runs on the task queue (`Background.compute_report`)."""
 
     def __init__(self, directory: Path, seeds: int) -> None:
         self.directory = directory
         self.seeds = seeds
-        self._lock = threading.Lock()
-        self._progress: dict[str, int] = {}
-        self._errors: dict[str, str] = {}
-        self._threads: dict[str, threading.Thread] = {}
 
     def key(self, template: QuestionTemplate) -> str:
         return figure_key(
@@ -117,53 +133,75 @@ class ReportJobs:
         )
 
     def get(self, template: QuestionTemplate) -> Report | Pending:
-        """The report if it is ready; otherwise its progress, starting it when needed."""
+        """The report if it is ready; otherwise its progress, asking for a run when none is
+        going (never asked, failed last time, or its worker went silent)."""
         key = self.key(template)
         report = self._load(key)
         if report is not None:
             return report
-        total = CHECK_SEEDS + self.seeds
-        with self._lock:
-            error = self._errors.get(key, "")
-            if key in self._progress:
-                return Pending(self._progress[key], total, error)
-            self._progress[key] = 0
-            thread = threading.Thread(
-                target=self._run, args=(key, template), name=f"report-{template.id}", daemon=True
-            )
-            self._threads[key] = thread
-            thread.start()
-        return Pending(0, total, error)
+        state = self._state(key)
+        if state is None or not state.running or state.stale():
+            error = state.error if state else ""
+            self._write_state(key, _State(0, True, error, time.time()))
+            background().compute_report(template.id, self.seeds)
+            report = self._load(key)  # ready already when jobs run immediately
+            if report is not None:
+                return report
+            state = self._state(key)
+        return self._pending(state)
 
     def wait(self, template: QuestionTemplate, timeout: float) -> Report | Pending:
-        """Block until the current run ends, for at most ``timeout`` seconds (tests, scripts).
-
-        Returns the report, or, after a failed run, the progress of the next try with the error.
-        """
+        """Ask for the report and wait until its run ends, for at most ``timeout`` seconds
+        (tests, scripts). Returns the report, or, after a failed run, its progress and error."""
         result = self.get(template)
-        thread = self._threads.get(self.key(template))
-        if isinstance(result, Pending) and thread is not None:
-            thread.join(timeout)
-            result = self.get(template)
+        key = self.key(template)
+        deadline = time.monotonic() + timeout
+        while isinstance(result, Pending) and time.monotonic() < deadline:
+            time.sleep(0.1)
+            state = self._state(key)
+            result = self._load(key) or self._pending(state)
+            if state is not None and not state.running:
+                break
         return result
 
-    def _run(self, key: str, template: QuestionTemplate) -> None:
+    def run(self, template: QuestionTemplate) -> None:
+        """Compute and keep the report (the queue's job): progress after every seed, the
+        error for the page when it fails. Running it twice writes the same report twice."""
+        key = self.key(template)
+        if self._load(key) is not None:
+            return
+
         def progress(done: int) -> None:
-            self._progress[key] = done
+            self._write_state(key, _State(done, True, "", time.time()))
 
         try:
             self._store(key, compute_report(template, self.seeds, progress))
-            self._errors.pop(key, None)
         except Exception as exc:  # shown on the page; the next visit tries again
             logger.exception("template report failed: %s", template.id)
-            self._errors[key] = f"{type(exc).__name__}: {exc}"
-        finally:
-            with self._lock:
-                self._progress.pop(key, None)
-                self._threads.pop(key, None)
+            self._write_state(key, _State(0, False, f"{type(exc).__name__}: {exc}", time.time()))
+            raise
+        self._state_path(key).unlink(missing_ok=True)
+
+    def _pending(self, state: _State | None) -> Pending:
+        total = CHECK_SEEDS + self.seeds
+        if state is None:
+            return Pending(0, total)
+        return Pending(state.done, total, state.error)
 
     def _path(self, key: str) -> Path:
         return self.directory / f"{key}.json"
+
+    def _state_path(self, key: str) -> Path:
+        return self.directory / f"{key}.state"
+
+    def _state(self, key: str) -> _State | None:
+        try:
+            return _State(**json.loads(self._state_path(key).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def _write_state(self, key: str, state: _State) -> None:
+        self._write(self._state_path(key), asdict(state))
 
     def _load(self, key: str) -> Report | None:
         try:
@@ -174,11 +212,14 @@ class ReportJobs:
             return None  # missing, or half-written by a crashed worker
 
     def _store(self, key: str, report: Report) -> None:
+        self._write(self._path(key), asdict(report))
+
+    def _write(self, path: Path, data: dict[str, Any]) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(asdict(report), handle)
-        os.replace(tmp, self._path(key))
+            json.dump(data, handle)
+        os.replace(tmp, path)
 
 
 def report_jobs(app: Flask | None = None) -> ReportJobs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from quizsvc import kinds, security
-from quizsvc.web import errors, health, limits, request_log
+from quizsvc.web import errors, health, limits, metrics, request_log
 
 
 def init_web(app: Flask) -> None:
@@ -15,10 +15,13 @@ def init_web(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
+    metrics.init_app(app)
 
     from quizsvc.web import (
+        accessibility,
         account,
         auth,
+        courses,
         dashboard,
         explore,
         instructor,
@@ -39,3 +42,5 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(study_guides.bp)
     app.register_blueprint(instructor.bp)
     app.register_blueprint(explore.bp)
+    app.register_blueprint(courses.bp)
+    app.register_blueprint(accessibility.bp)

@@ -10,7 +10,7 @@ from ua_parser import parse as parse_user_agent
 from quizsvc.progress.models import LoginSession
 from quizsvc.security import limit_log_ins
 from quizsvc.security.identity import current_session_token, log_in, log_out
-from quizsvc.services import accounts, sessions, tokens
+from quizsvc.services import accessibility, accounts, sessions, tokens
 from quizsvc.services.errors import ServiceError
 from quizsvc.web.auth import password_hash_method
 from quizsvc.web.forms import PasswordForm, TokenForm
@@ -55,6 +55,7 @@ def _page(
         form=form or TokenForm(formdata=None),
         password_form=password_form or PasswordForm(formdata=None),
         tokens=tokens.list_tokens(current_user),
+        figure_data=accessibility.figure_data(current_user),
         sessions=rows,
         **extra,
     ), status

@@ -38,6 +38,7 @@ SIGNUP_REFUSED = (
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.add_template_global(return_path)
 
 
 def password_hash_method() -> str:
@@ -45,12 +46,31 @@ def password_hash_method() -> str:
 
 
 def safe_next(default: str) -> str:
-    """The `next` target when it stays on this site (no open redirect), else `default`."""
+    """The `next` target when it is a path on this site (no open redirect), else `default`.
+
+    Browsers read a backslash as a slash and drop tabs and newlines inside a URL, so a target
+    with any of them could lead off the site: refused, like `//host` and `https://host`.
+    """
     target = request.values.get("next", "")
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not parts.scheme
+        and not parts.netloc
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return default
+
+
+def return_path() -> str | None:
+    """Where a "Sign up" or "Log in" link on this page brings the learner back to: the page
+    itself (a question mid-attempt, say), unless it is a form of its own or not a page."""
+    if request.method != "GET" or request.blueprint == bp.name or request.endpoint is None:
+        return None
+    return request.full_path.rstrip("?")
 
 
 def _current_user() -> User | None:
@@ -117,6 +137,15 @@ def signup() -> ResponseReturnValue:
             return redirect(safe_next(url_for("pages.index")))
     status = 422 if form.errors else 200
     return render_template("auth/signup.html", form=form), status
+
+
+@bp.get("/logout")
+def confirm_logout() -> ResponseReturnValue:
+    """A guest's work belongs to no account: before it is left behind, say so and offer to
+    sign up instead (which keeps it). Anyone else logs out with the header's button."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("pages.index"))
+    return render_template("auth/end_guest.html", next=safe_next(url_for("pages.index")))
 
 
 @bp.post("/logout")

@@ -13,7 +13,7 @@ from quizsvc.web import progress_format
 
 bp = Blueprint("dashboard", __name__)
 bp.add_app_template_filter(progress_format.relative, "relative")
-bp.add_app_template_filter(progress_format.rating_word, "rating_word")
+bp.add_app_template_filter(progress_format.last_answer, "last_answer")
 bp.add_app_template_filter(progress_format.utc, "utc")
 
 

@@ -1,7 +1,8 @@
 """Figures placed in pages as inline SVG, drawn on first view through the figure cache.
 
 A figure that fails to draw is logged and replaced by a short note, so one broken figure
-never takes a lesson or a quiz page down with it.
+never takes a lesson or a quiz page down with it. Each figure links to its file (a tap or click
+enlarges it), and a learner with "describe figures as data" gets its data table beside it.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from flask import url_for
+from flask import g, get_template_attribute, url_for
+from flask_login import current_user
 from markupsafe import Markup, escape
 
 from quizsvc.content import Lesson, render_markdown
-from quizsvc.services import explorer, figures
+from quizsvc.services import accessibility, explorer, figures
 from quizsvc.services.attempts import QuestionView
 
 logger = logging.getLogger("quizsvc.figures")
@@ -31,6 +34,26 @@ class ShownFigure:
     svg: Markup | None  # None: the figure could not be drawn
     alt: str
     caption_html: Markup
+    link: str = ""  # the figure's own file, shown full size
+    table: dict[str, Any] | None = None  # its data, for a learner who asked for tables
+
+
+def figure_data_on() -> bool:
+    """Whether the current learner asked for (or was granted) figures described as data."""
+    if "figure_data" not in g:
+        user = current_user if current_user.is_authenticated else None
+        g.figure_data = accessibility.figure_data(user).enabled
+    return bool(g.figure_data)
+
+
+def _table(what: str, tabulate: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+    if not figure_data_on():
+        return None
+    try:
+        return tabulate()
+    except Exception:  # the picture is still there; the table is an addition to it
+        logger.exception("figure table failed: %s", what)
+        return None
 
 
 def _draw(what: str, draw: Callable[[], figures.Figure]) -> figures.Figure | None:
@@ -50,11 +73,21 @@ def question_figures(view: QuestionView) -> dict[int, ShownFigure]:
             f"{view.question.template_id}#{index}",
             lambda index=index: figures.variant_figure(view.question, index),
         )
+        what = f"{view.question.template_id}#{index}"
         shown[index] = ShownFigure(
             index=index,
             svg=Markup(figure.svg) if figure else None,  # our own rendered SVG
             alt=figure.alt if figure else "",
             caption_html=Markup(spec.get("caption_html") or ""),  # sanitized by quizsvc.quiz
+            link=url_for(
+                "accessibility.question_figure",
+                attempt_id=view.attempt.id,
+                position=view.position,
+                index=index,
+            ),
+            table=_table(
+                what, lambda index=index: accessibility.variant_table(view.question, index)
+            ),
         )
     return shown
 
@@ -84,10 +117,23 @@ def lesson_html(lesson: Lesson, seed: int) -> Markup:
             else '<p class="figure-missing">This figure could not be drawn just now.</p>'
         )
         caption = _caption_html(spec.caption)
-        return (
-            f'<figure class="live-figure" id="figure-{escape(figure_id)}">{body}'
-            f"<figcaption>{caption}{_explorer_links(lesson, figure_id, seed)}</figcaption></figure>"
+        shown = ShownFigure(
+            index=0,
+            svg=Markup(body),
+            alt=figure.alt if figure else "",
+            caption_html=Markup(caption + _explorer_links(lesson, figure_id, seed)),
+            link=url_for(
+                "accessibility.lesson_figure", lesson_id=lesson.id, figure_id=figure_id, draw=seed
+            )
+            if figure
+            else "",
+            table=_table(
+                f"{lesson.id}/{figure_id}",
+                lambda: accessibility.live_table(lesson, figure_id, seed),
+            ),
         )
+        block = get_template_attribute("figures/_figure.html", "figure_block")
+        return str(block(shown, "live-figure", f"figure-{escape(figure_id)}"))
 
     body = _LEADING_H1.sub("", lesson.html, count=1)
     return Markup(_LIVE_FIGURE.sub(fill, body))  # sanitized by quizsvc.content

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -28,11 +29,26 @@ class LoginForm(FlaskForm):
 
 
 class SignupForm(FlaskForm):
-    display_name = StringField("Name (optional)", validators=[Length(max=80)])
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    """Its messages are ours, in the words of `services.accounts`, not the form library's
+    ("This field is required.", "Field must be between 8 and 200 characters long.")."""
+
+    display_name = StringField(
+        "Name (optional)",
+        validators=[Length(max=80, message="Keep your name to 80 characters or fewer.")],
+    )
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired(message="Enter your email address, such as ada@example.org."),
+            Length(max=254, message="Enter an email address of at most 254 characters."),
+        ],
+    )
     password = PasswordField(
         "Password",
-        validators=[DataRequired(), Length(min=8, max=200)],
+        validators=[
+            DataRequired(message="Choose a password of at least 8 characters."),
+            Length(min=8, max=200, message="Use a password of 8 to 200 characters."),
+        ],
         description="At least 8 characters.",
     )
 
@@ -104,6 +120,7 @@ class DrillForm(FlaskForm):
         validate_choice=False,
         validators=[AnyOf(MODES, message="Choose practice or exam mode.")],
     )
+    interview = BooleanField("Interview mode")
 
     def validate_count(self, field: WholeNumberField) -> None:
         if field.data is None:

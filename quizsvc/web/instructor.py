@@ -20,7 +20,9 @@ from markupsafe import Markup
 from quizsvc.quiz.generate import MAX_SEED
 from quizsvc.security.identity import login_manager
 from quizsvc.services import analytics, catalog, instructor
+from quizsvc.services.analytics import SMALL_SAMPLE
 from quizsvc.services.figures import Figure, figure_key, get_figure_cache, prepare_svg
+from quizsvc.services.question_lines import first_line
 from quizsvc.services.template_report import CHECK_SEEDS, Pending, report_jobs
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
@@ -58,8 +60,13 @@ def percent(value: float | None) -> str:
 
 
 @bp.context_processor
-def _helpers() -> dict[str, Callable[..., str]]:
-    return {"number": number, "percent": percent}
+def _helpers() -> dict[str, Any]:
+    return {
+        "number": number,
+        "percent": percent,
+        "first_line": first_line,
+        "small_sample": SMALL_SAMPLE,
+    }
 
 
 def _chart(kind: str, data: Any, draw: Callable[[], Any]) -> Figure:
@@ -86,6 +93,25 @@ def _seed() -> int:
     if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_SEED:  # "²" is a digit too
         abort(400, f"A seed is a whole number from 0 to {MAX_SEED}; {raw[:20]!r} is not.")
     return int(raw)
+
+
+# Seeds shown side by side: enough to see what varies, few enough to generate in a request.
+GRID_SEEDS = 4
+
+
+@bp.get("/templates/<template_id>/seeds")
+def template_grid(template_id: str) -> ResponseReturnValue:
+    """Several seeds of one template side by side, to compare what changes between variants."""
+    first = _seed()
+    shown = [instructor.preview(template_id, seed) for seed in range(first, first + GRID_SEEDS)]
+    return render_template(
+        "instructor/template_grid.html",
+        previews=[(p, {f.index: f for f in p.figures}) for p in shown],
+        template=shown[0].template,
+        lesson=catalog.lesson(shown[0].template.lesson_id),
+        first=first,
+        count=GRID_SEEDS,
+    )
 
 
 @bp.get("/templates/<template_id>")
@@ -159,9 +185,10 @@ def analytics_template(template_id: str) -> ResponseReturnValue:
 
 
 def _csv(text: str, filename: str) -> Response:
+    # UTF-8 with a byte order mark: without it Excel reads "›" and "σ" as Windows-1252.
     return Response(
-        text,
-        mimetype="text/csv",
+        "\ufeff" + text,
+        content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

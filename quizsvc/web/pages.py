@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from quizsvc.services import progress
+from quizsvc.services import attempts, progress
 
 bp = Blueprint("pages", __name__)
 
@@ -14,7 +14,11 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index() -> ResponseReturnValue:
     user = current_user if current_user.is_authenticated else None
-    return render_template("index.html", statuses=progress.lesson_statuses(user))
+    return render_template(
+        "index.html",
+        statuses=progress.lesson_statuses(user),
+        unfinished=attempts.resumable(user) if user is not None else [],
+    )
 
 
 @bp.get("/history")

@@ -1,4 +1,4 @@
-"""Template filters of the progress pages: times relative to now or in UTC, ratings in words."""
+"""Template filters of the progress pages: times relative to now or in UTC, answers in words."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 from quizsvc.progress.models import utcnow
 
-RATING_WORDS = {1: "forgot", 2: "hard", 3: "good", 4: "easy"}
+# What the learner did that gave a card its FSRS rating (progress.review_rating): the rating's
+# own name (Again/Hard/Good/Easy) is a choice the learner never made, so pages say the answer.
+ANSWER_WORDS = {
+    1: "answered wrong",
+    2: "answered partly right or with a hint",
+    3: "answered right",
+    4: "answered right, quickly",
+}
 _UNITS = (
     (timedelta(days=365), "year"),
     (timedelta(days=30), "month"),
@@ -18,7 +25,8 @@ _UNITS = (
 
 
 def relative(moment: datetime, now: datetime | None = None) -> str:
-    """ "in 3 days", "2 hours ago", "just now": the largest whole unit, rounded down."""
+    """ "in 3 days", "2 hours ago", "just now", "in less than a minute": the largest whole
+    unit, rounded down."""
     delta = moment - (now or utcnow())
     size = abs(delta)
     for unit, name in _UNITS:
@@ -26,7 +34,7 @@ def relative(moment: datetime, now: datetime | None = None) -> str:
             count = size // unit
             text = f"{count} {name}{'s' if count != 1 else ''}"
             return f"in {text}" if delta > timedelta(0) else f"{text} ago"
-    return "just now"
+    return "in less than a minute" if delta > timedelta(0) else "just now"
 
 
 def utc(moment: datetime, fmt: str = "%d %b %Y, %H:%M") -> str:
@@ -36,5 +44,5 @@ def utc(moment: datetime, fmt: str = "%d %b %Y, %H:%M") -> str:
     return f"{moment.strftime(fmt)} UTC"
 
 
-def rating_word(rating: int | None) -> str:
-    return RATING_WORDS.get(rating or 0, "not reviewed")
+def last_answer(rating: int | None) -> str:
+    return ANSWER_WORDS.get(rating or 0, "not answered yet")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -10,6 +10,7 @@ from quizsvc.progress import scheduling
 from quizsvc.security import limit_starts
 from quizsvc.services import reviews
 from quizsvc.services.errors import InvalidInput
+from quizsvc.settings import Settings
 
 bp = Blueprint("reviews", __name__)
 
@@ -37,7 +38,12 @@ def index() -> ResponseReturnValue:
 @login_required
 @limit_starts
 def start() -> ResponseReturnValue:
-    attempt = reviews.start_session(current_user, request.form.get("lesson_id") or None)
+    attempt = reviews.start_session(
+        current_user,
+        request.form.get("lesson_id") or None,
+        ahead=request.form.get("ahead") == "1",
+        tries=Settings.of(current_app).practice_tries,
+    )
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
 
 

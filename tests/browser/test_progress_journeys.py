@@ -86,7 +86,7 @@ def progress_journey(live_server: LiveServer, visit: Visit) -> None:
     figure = page.locator(".accuracy-figure svg[role=img]")
     expect(figure).to_be_visible()
     assert (figure.get_attribute("aria-label") or "").startswith("Accuracy over time: 3 answers")
-    expect(page.locator(".focus-list > li")).to_have_count(3)
+    expect(page.locator(".focus-list > li")).to_have_count(1)  # the missed objective only
     expect(page.locator(".level-attempted").first).to_be_visible()
     visit.shot("dashboard")
     page.set_viewport_size({"width": 360, "height": 800})  # a phone: nothing scrolls sideways
@@ -108,7 +108,7 @@ def progress_journey(live_server: LiveServer, visit: Visit) -> None:
     visit.shot("review-due")
     page.get_by_role("button", name="Start reviewing").click()
     expect(page.locator("h1")).to_have_text("Question 1 of 3")
-    expect(page.locator(".quiz-head")).to_contain_text("New variant · Facts about activations")
+    expect(page.locator(".quiz-head")).to_contain_text("Review · Facts about activations")
     review = take_quiz(page, live_server, [True, True, True])
     old = {q.template_id: q.seed for q in stored_questions(live_server.app, first)}
     new = {q.template_id: q.seed for q in stored_questions(live_server.app, review)}
@@ -178,7 +178,7 @@ def no_script_journey(live_server: LiveServer, visit: Visit) -> None:
     take_quiz(page, live_server, [False, False, True])
 
     page.get_by_role("link", name="Dashboard").click()
-    expect(page.locator(".focus-list > li")).to_have_count(3)
+    expect(page.locator(".focus-list > li")).to_have_count(2)  # the two missed objectives
     page.locator(".focus-list button").first.click()  # Practise …, a plain form
     expect(page.locator("h1")).to_have_text(re.compile(r"Question 1 of \d"))
     expect(page.locator(".quiz-head")).to_contain_text("Facts about activations")
@@ -187,6 +187,6 @@ def no_script_journey(live_server: LiveServer, visit: Visit) -> None:
     expect(page.locator("h1")).to_have_text("Your study guide")
     expect(page.locator(".print-hint")).to_contain_text("Ctrl+P")
     expect(page.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
-    expect(page.locator("#focus tbody tr")).to_have_count(3)
+    expect(page.locator("#focus tbody tr")).to_have_count(2)  # the objectives missed
     expect(page.locator("#practice .guide-question").first).to_be_visible()
     visit.shot("personal-guide")

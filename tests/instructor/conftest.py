@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,12 +29,3 @@ def instructor(app: Flask, client: FlaskClient) -> FlaskClient:
     make_user(app, INSTRUCTOR, instructor=True)
     login(client, INSTRUCTOR)
     return client
-
-
-@pytest.fixture(autouse=True)
-def _reports_finish() -> Iterator[None]:
-    """A preview starts a report in a thread; let it end before the test's folders go."""
-    yield
-    for thread in threading.enumerate():
-        if thread.name.startswith("report-"):
-            thread.join(timeout=120)

@@ -104,8 +104,17 @@ def test_the_items_csv(instructor: FlaskClient, seeded: dict[str, Any]) -> None:
     body = instructor.get("/instructor/analytics/items.csv?lesson=web-gradients").get_data(
         as_text=True
     )
+    assert body.startswith("\ufefflesson_id,template_id,question,")  # UTF-8 with BOM, for Excel
     rows = {row["template_id"]: row for row in csv.DictReader(io.StringIO(body))}
-    assert set(rows) == {"web-which-smaller", "web-true-facts"}
+    assert {t for t, row in rows.items() if row["answered"] != "0"} == {
+        "web-which-smaller",
+        "web-true-facts",
+    }
+    # Questions nobody answered are listed too, each with its first line.
+    assert rows["web-ratio"]["answered"] == "0" and rows["web-ratio"]["facility"] == ""
+    assert rows["web-ratio"]["question"] == "A …-layer sigmoid network of width … has gain …."
+    assert set(rows) == {"web-ratio", "web-which-smaller", "web-true-facts", "web-order",
+                         "web-pick-plot"}  # fmt: skip
     single = rows["web-which-smaller"]
     assert (single["answered"], single["unanswered"], single["facility"]) == ("5", "1", "0.6")
     assert float(single["discrimination"]) == pytest.approx(0.456435, abs=1e-6)
@@ -158,3 +167,14 @@ def test_a_template_without_answers_and_an_unknown_one(instructor: FlaskClient) 
 def test_csv_cells_cannot_run_as_formulas() -> None:
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("-3") == "'-3"
     assert _cell(-3.0) == -3.0 and _cell(None) == "" and _cell(0.1234567891) == 0.123457
+
+
+def test_the_lesson_table_warns_about_small_samples(
+    instructor: FlaskClient, seeded: dict[str, Any]
+) -> None:
+    html = page(instructor, "/instructor/analytics/lessons/web-gradients")
+    assert 'class="small-sample-note"' in html and "fewer than 20 answers" in html
+    table = html.split('<table class="items">')[1]
+    assert table.count(">few answers</span>") == 2  # both questions have 6 answers
+    single = page(instructor, "/instructor/analytics/templates/web-which-smaller")
+    assert "Fewer than 20 answers so far" in single

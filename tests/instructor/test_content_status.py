@@ -69,3 +69,14 @@ def test_a_warning_is_shown_against_its_template(
     other = html[html.index('href="/instructor/templates/web-bounded"') :].split("</tr>")[0]
     assert "valid" in other
     assert "question has no explanation" in text(html)
+
+
+def test_questions_are_grouped_by_lesson_and_named_by_their_first_line(
+    instructor: FlaskClient,
+) -> None:
+    html = page(instructor, "/instructor/content")
+    assert html.count('<details class="content-file') == 2  # one collapsible section per lesson
+    assert "<summary><h2" in html and "Gradients in small networks <code>" in html
+    assert "A …-layer sigmoid network of width … has gain …." in html
+    assert "What is the largest value of the sigmoid derivative?" in html
+    assert " open>" not in html  # healthy lessons start closed: the page is a list of lessons

@@ -11,6 +11,7 @@ import re
 import zipfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -22,7 +23,9 @@ from quizsvc.cli import main
 from quizsvc.content import load_catalog
 from quizsvc.export.bank import Bank, build_bank
 from quizsvc.export.gift import gift_text
+from quizsvc.export.moodle import moodle_xml
 from quizsvc.export.qti import qti_package
+from quizsvc.kinds.numeric import shown_answer
 from quizsvc.kinds.tolerance import tolerance_interval, within
 from tests.web.helpers import FIXTURE_CONTENT
 
@@ -218,11 +221,7 @@ def test_one_category_per_template_with_its_variants(
     gift: list[dict[str, Any]], bank: Bank
 ) -> None:
     for group in bank.groups:
-        mine = [
-            q
-            for q in gift
-            if q["category"] == f"$course$/quizsvc/web-gradients/{group.template.id}"
-        ]
+        mine = [q for q in gift if q["category"] == f"quizsvc/web-gradients/{group.template.id}"]
         assert [q["name"] for q in mine] == [entry.title for entry in group.variants]
 
 
@@ -241,11 +240,17 @@ def test_gift_answers_grade_like_quizsvc(gift: list[dict[str, Any]], bank: Bank)
         lines = answer_lines(question)
         if variant.kind == "numeric":
             assert lines[0] == "#"
+            # Moodle shows the first 100 % answer as the right one: our display value.
+            shown, eps = re.fullmatch(r"=%100%([^:]+):(\S+?)#.*", lines[1]).groups()
+            assert float(shown) == float(key["display"]) and 0 < float(eps) < 1e-6 * abs(
+                key["value"]
+            )
             weight, low, high, feedback = re.fullmatch(
-                r"=%(-?\d+)%(\S+)\.\.(\S+?)#(.*)", lines[1]
+                r"=%(-?\d+)%(\S+)\.\.(\S+?)#(.*)", lines[2]
             ).groups()
             assert weight == "100" and float(low) < key["value"] < float(high)
-            for line, misconception in zip(lines[2:], key["misconceptions"], strict=True):
+            assert float(low) < float(shown) < float(high)
+            for line, misconception in zip(lines[3:], key["misconceptions"], strict=True):
                 weight, low, high, feedback = re.fullmatch(
                     r"=%(-?\d+)%(\S+)\.\.(\S+?)#(.*)", line
                 ).groups()
@@ -279,7 +284,112 @@ def test_gift_figures_are_inline_png(gift: list[dict[str, Any]]) -> None:
     assert all(base64.b64decode(src).startswith(PNG) for src in sources)
 
 
+# --- Moodle XML -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def moodle(bank: Bank) -> ET.Element:
+    return ET.fromstring(moodle_xml(bank))
+
+
+def moodle_questions(root: ET.Element) -> list[tuple[str, ET.Element]]:
+    """(category, question) as Moodle's importer pairs them: each question goes to the last
+    category named before it."""
+    found, current = [], ""
+    for question in root.findall("question"):
+        if question.attrib["type"] == "category":
+            current = question.findtext("category/text") or ""
+        else:
+            found.append((current, question))
+    return found
+
+
+def test_moodle_xml_has_a_category_per_template_without_course_prefix(
+    moodle: ET.Element, bank: Bank
+) -> None:
+    questions = moodle_questions(moodle)
+    for group in bank.groups:
+        mine = [q for c, q in questions if c == f"quizsvc/web-gradients/{group.template.id}"]
+        assert [q.findtext("name/text") for q in mine] == [e.title for e in group.variants]
+
+
+def accepts(answer: ET.Element, x: float) -> bool:
+    """Moodle's numerical grading of one answer: |x - value| <= tolerance."""
+    value, tolerance = float(answer.findtext("text")), float(answer.findtext("tolerance"))
+    return abs(x - value) <= tolerance * (1 + 1e-12)
+
+
+def test_moodle_xml_answers_grade_like_quizsvc(moodle: ET.Element, bank: Bank) -> None:
+    by_title = variants_by_title(bank)
+    types = {"numeric": "numerical", "single": "multichoice", "plot_choice": "multichoice",
+             "multiple": "multichoice", "ordering": "matching"}  # fmt: skip
+    for _, question in moodle_questions(moodle):
+        variant = by_title[question.findtext("name/text")]
+        key = variant.answer_key
+        assert question.attrib["type"] == types[variant.kind]
+        assert variant.prompt_html in (question.findtext("questiontext/text") or "")
+        answers = question.findall("answer")
+        fractions = [float(a.attrib["fraction"]) for a in answers]
+        if variant.kind == "numeric":
+            assert float(answers[0].findtext("text")) == float(key["display"])
+            low, high = tolerance_interval(key["value"], key["tolerance"])
+            width = high - low
+            for x in (low + width * 1e-6, key["value"], high - width * 1e-6):
+                first = next(a for a in answers if accepts(a, x))
+                assert first.attrib["fraction"] == "100"
+            for x in (low - width * 1e-3, high + width * 1e-3):
+                assert not any(accepts(a, x) and a.attrib["fraction"] == "100" for a in answers)
+            feedback = [a.findtext("feedback/text") for a in answers[2:]]
+            assert feedback == [m["feedback_html"] for m in key["misconceptions"]]
+        elif variant.kind == "ordering":
+            pairs = {
+                s.findtext("text"): s.findtext("answer/text") for s in question.iter("subquestion")
+            }
+            for choice in variant.choices:
+                assert pairs[choice["html"]].startswith(str(key["order"].index(choice["id"]) + 1))
+        else:
+            right = [c["id"] in key["correct"] for c in variant.choices]
+            assert question.findtext("single") == (
+                "false" if variant.kind == "multiple" else "true"
+            )
+            assert sum(f for f, r in zip(fractions, right, strict=True) if r) == pytest.approx(100)
+            assert all(f <= 0 for f, r in zip(fractions, right, strict=True) if not r)
+
+
+def test_moodle_xml_figures_are_attached_files(moodle: ET.Element) -> None:
+    referenced = 0
+    for holder in moodle.iter():
+        text = holder.findtext("text") or ""
+        names = {unquote(n) for n in re.findall(r'src="@@PLUGINFILE@@/([^"]+)"', text)}
+        files = {f.attrib["name"]: f.text or "" for f in holder.findall("file")}
+        assert names == set(files)
+        assert all(base64.b64decode(data).startswith(PNG) for data in files.values())
+        referenced += len(names)
+    assert referenced
+    assert "data:image" not in ET.tostring(moodle, encoding="unicode")
+
+
 # --- tolerance ranges -------------------------------------------------------------------------
+
+
+@given(
+    value=st.floats(1e-6, 1e6) | st.floats(-1e6, -1e-6),
+    kind=st.sampled_from(["relative", "absolute", "sigfigs", "log10"]),
+    amount=st.floats(0.01, 0.5),
+)
+def test_the_shown_answer_lies_inside_the_graded_range(
+    value: float, kind: str, amount: float
+) -> None:
+    tolerance = {kind: float(math.ceil(amount * 10)) if kind == "sigfigs" else amount}
+    key = {"value": value, "tolerance": tolerance, "display": format(value, ".4g")}
+    shown = shown_answer(key)
+    if shown is None:  # only when the rounded display value is itself refused
+        assert not within(float(key["display"]), value, tolerance)
+        return
+    number, eps = shown
+    assert number == float(key["display"])
+    for x in (number - eps, number + eps):
+        assert within(x, value, tolerance)
 
 
 @given(
@@ -313,6 +423,11 @@ def test_export_commands_write_files(tmp_path: Path) -> None:
     result = runner.invoke(main, ["export", "gift", "web-facts", *args, "-o", "-"])
     assert result.exit_code == 0, result.output
     assert len([q for q in parse_gift(result.stdout)]) == 3
+
+    target = tmp_path / "facts.xml"
+    result = runner.invoke(main, ["export", "moodle-xml", "web-facts", *args, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert len(moodle_questions(ET.parse(target).getroot())) == 3
 
 
 def test_an_unknown_lesson_is_refused_with_a_suggestion() -> None:

@@ -75,12 +75,12 @@ def test_the_report_shows_progress_then_the_answer_over_seeds(
     app: Flask, instructor: FlaskClient
 ) -> None:
     first = page(instructor, "/instructor/templates/web-ratio")
-    if "of 11 done" in first:  # still running: the page says so and reloads itself
-        assert '<meta http-equiv="refresh"' in first
+    if "of 11 done" in first:  # still running: the page says so and reloads once it is done
+        assert "data-reload-when-done" in first
     done = report(app, "web-ratio")
     assert len(done.outcomes) + len(done.failures) == REPORT_SEEDS
     html = page(instructor, "/instructor/templates/web-ratio")
-    assert '<meta http-equiv="refresh"' not in html
+    assert "data-reload-when-done" not in html
     assert f"Histogram of the answer over {REPORT_SEEDS} seeds" in html
     assert "found nothing in seeds 0–4" in text(html)
 
@@ -177,3 +177,14 @@ def test_a_failed_report_is_shown_and_tried_again(
         monkeypatch.undo()
         tries = [report_jobs().wait(template, timeout=60) for _ in range(3)]
         assert isinstance(tries[-1], Report)  # a try that started before the fix fails too
+
+
+def test_seeds_side_by_side(instructor: FlaskClient) -> None:
+    single = page(instructor, "/instructor/templates/web-ratio?seed=3")
+    assert 'href="/instructor/templates/web-ratio/seeds?seed=3"' in single
+    html = page(instructor, "/instructor/templates/web-ratio/seeds?seed=3")
+    assert html.count('class="seed-column"') == 4
+    for seed in range(3, 7):
+        assert f'<a href="/instructor/templates/web-ratio?seed={seed}">Seed {seed}</a>' in html
+    assert html.count("<dt><code>depth</code></dt>") == 4  # each column's own parameters
+    assert 'href="/instructor/templates/web-ratio/seeds?seed=7"' in html

@@ -21,6 +21,7 @@ from quizsvc.kinds.base import (
     GiftWriter,
     LabelTools,
     Lettered,
+    MoodleWriter,
     OutcomeTools,
     QtiItem,
     Shown,
@@ -102,6 +103,10 @@ class SelfCheck(QuestionKind):
 
     def gift(self, g: GiftWriter) -> tuple[str, list[str]]:
         return "", []  # a GIFT essay question: {}
+
+    def moodle(self, m: MoodleWriter) -> str:
+        m.sub(m.question, "responseformat", "editor")
+        return "essay"
 
     def outcome(self, spec: SelfCheckSpec, t: OutcomeTools) -> str:
         return f"{len(spec.rubric)} rubric points"

@@ -12,6 +12,7 @@ from functools import cache
 
 import pytest
 
+from quizsvc import kinds
 from quizsvc.content import Catalog, Lesson, load_catalog
 from quizsvc.quiz.checks import check_template
 from quizsvc.quiz.consistency import article_mistakes
@@ -79,7 +80,11 @@ def test_question_bank_mix(lesson_id: str) -> None:
     for q in conceptual:
         distractors = [c for c in q.choices if not c.correct]
         assert distractors and all(c.feedback for c in distractors), q.id
-    assert all(q.explanation.strip() for q in questions)
+    # An explain question's model answer is its explanation.
+    assert all(q.explanation.strip() or kinds.get(q.kind).self_assessed for q in questions)
+    explain = [q for q in questions if q.kind == "explain"]
+    assert len(explain) >= 3, "at least three interview questions to explain"
+    assert all(q.spec.model_answer.strip() and 3 <= len(q.spec.rubric) <= 7 for q in explain)
     objectives = {o.id for o in lesson(lesson_id).objectives}
     tested = {o for q in questions for o in q.objectives}
     assert tested == objectives, "every objective is tested and no unknown one is named"

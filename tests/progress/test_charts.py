@@ -71,3 +71,24 @@ def test_date_ticks_name_their_month(monkeypatch: pytest.MonkeyPatch) -> None:
     labels = [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
     assert "29 Nov" in labels and all(re.fullmatch(r"\d\d (Nov|Dec)", t) for t in labels)
     assert axis.get_major_formatter().get_offset() == "2026"
+
+
+def test_one_day_of_answers_draws_no_trend_and_sits_inside_the_axis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    days = [DayActivity(date(2026, 12, 7), 1, 1.0, 1)]
+    fig = drawn(monkeypatch, charts, lambda: charts.accuracy_figure(days))
+    top, bottom = fig.axes
+    labels = [text.get_text() for text in top.get_legend().get_texts()]
+    assert labels == ["mean score per day"]  # no "last 7 days" without a trend to show
+    (points,) = top.get_lines()
+    low, high = top.get_xlim()
+    for x in points.get_xdata(orig=False):
+        assert low < x < high
+    bar = bottom.patches[0]
+    assert bar.get_x() < points.get_xdata(orig=False)[0] < bar.get_x() + bar.get_width()
+    assert charts.accuracy_figure(days).alt == (
+        "Accuracy over time: 1 answer on 07 Dec 2026, mean score 100 %."
+    )
+    two = charts.accuracy_figure([*days, DayActivity(date(2026, 12, 8), 2, 1.0, 1)])
+    assert "last 7 days" in two.data.decode()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
+import quizsvc.web
+from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, AttemptKind, Mode, Role
 from quizsvc.services import accounts
 from tests.progress.helpers import answer_all
@@ -21,6 +25,8 @@ from tests.web.helpers import (
     start,
     stored_questions,
 )
+
+STATIC = Path(quizsvc.web.__file__).parent / "static"
 
 
 def test_progress_pages_ask_visitors_to_log_in(client: FlaskClient) -> None:
@@ -134,3 +140,31 @@ def test_the_class_view_is_for_instructors(client: FlaskClient, app: Flask) -> N
     assert '<th scope="row">Stu</th>' in learners
     assert learners.count('class="level level-attempted"') == 3
     page(client, "/dashboard/class?lesson=nope", 404)
+
+
+def test_objectives_answered_right_are_not_flagged_in_red(client: FlaskClient, app: Flask) -> None:
+    signup(client)
+    answer_all(client, app, start(client, OTHER_LESSON), right=[True, False, True])
+    html = page(client, "/dashboard")
+    focus = html.split('id="focus-heading"')[1].split('id="accuracy-heading"')[0]
+    assert focus.count('<li class="card">') == 1  # only the objective that was missed
+    missed = stored_questions(app, _last_attempt(app))[1].variant["objectives"]
+    assert f"/dashboard/objectives/{OTHER_LESSON}/{missed[0]}" in focus
+
+    client.post("/logout")
+    signup(client, "bo@example.org", "Bo")
+    answer_all(client, app, start(client, OTHER_LESSON), right=True)
+    html = page(client, "/dashboard")
+    focus = html.split('id="focus-heading"')[1].split('id="accuracy-heading"')[0]
+    assert '<li class="card">' not in focus and 'id="nothing-to-flag"' in focus
+    caption = html.split("<figcaption>")[1].split("</figcaption>")[0]
+    assert "trend over" not in caption and "A trend appears from your second day on." in caption
+    assert 'class="level level-attempted"' in html
+    css = (STATIC / "progress.css").read_text()
+    rule = re.search(r"\.level-attempted \{([^}]*)\}", css)
+    assert rule and "--bad" not in rule.group(1)  # red is for wrong answers
+
+
+def _last_attempt(app: Flask) -> int:
+    with app.app_context():
+        return get_session().scalar(select(func.max(Attempt.id))) or 0

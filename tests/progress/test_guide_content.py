@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from quizsvc.progress.guide_content import INTRODUCTION, sections
+from pathlib import Path
+
+from quizsvc.content import load_catalog
+from quizsvc.progress.guide_content import INTRODUCTION, sections, text_of
 
 MATH = '<math display="block"><mi>χ</mi></math>'
 HTML = f"""<h1>Vanishing gradients</h1>
@@ -32,3 +35,39 @@ def test_the_introduction_counts_when_it_holds_formulas_or_is_all_there_is() -> 
     assert [s.title_html for s in with_math] == [INTRODUCTION, "A"]
     assert [s.title_html for s in sections("<h1>T</h1><p>Only prose.</p>")] == [INTRODUCTION]
     assert sections("<h1>T</h1><p>Intro.</p><h2>A</h2><p>Idea.</p>")[0].title_html == "A"
+
+
+def test_an_idea_that_ends_on_a_colon_keeps_what_it_introduces() -> None:
+    html = f"""<h1>T</h1>
+<h2>Backpropagation</h2>
+<p>Three identities give everything:</p>
+{MATH}
+<p>where <em>χ</em> is the gain.</p>
+<p>More prose.</p>
+<h2>Symptoms</h2>
+<p>What you see is:</p>
+<ul><li>Loss spikes <ul><li>nested</li></ul></li><li>nan</li></ul>
+<p>So watch the norms.</p>
+<h2>Plain</h2>
+<p>A whole idea.</p>
+<p>Next.</p>
+"""
+    maths, symptoms, plain = sections(html)
+    assert maths.idea_html == "Three identities give everything:"
+    assert maths.follow_html == f"{MATH}\n<p>where <em>χ</em> is the gain.</p>"
+    assert maths.other_formulas == [] and maths.formulas == [MATH]
+    assert (
+        symptoms.follow_html == "<ul><li>Loss spikes <ul><li>nested</li></ul></li><li>nan</li></ul>"
+    )
+    assert plain.follow_html == ""
+
+
+def test_no_key_idea_of_the_shipped_lessons_ends_on_a_colon() -> None:
+    catalog = load_catalog(Path(__file__).resolve().parents[2] / "content")
+    cut = [
+        (lesson.id, text_of(s.idea_html)[-40:])
+        for lesson in catalog.lessons
+        for s in sections(lesson.html)
+        if text_of(s.idea_html).endswith(":") and not s.follow_html
+    ]
+    assert cut == []

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quizsvc.progress.models import AttemptKind
+from quizsvc.progress.models import AttemptKind, utcnow
+from quizsvc.web.progress_format import relative
 from tests.progress.helpers import answer_all, cards, make_due, user_id
 from tests.support.site import page
 from tests.web.helpers import LESSON, OTHER_LESSON, attempt_row, signup, start, stored_questions
@@ -29,7 +31,8 @@ def test_the_review_page_says_when_the_next_review_is(client: FlaskClient, app: 
     html = page(client, "/review")
     assert "Nothing is due right now." in html
     assert re.search(r"The next review is due in \d+ minutes", html)  # the wrong answer
-    assert "Coming up this week" in html and "last forgot" in html
+    assert "Coming up this week" in html and "last answered wrong" in html
+    assert "forgot" not in html and "Again" not in html  # no rating the learner never chose
     assert client.post("/review/sessions").status_code == 409
 
 
@@ -45,14 +48,14 @@ def test_a_review_session_serves_each_due_card_as_a_fresh_variant(
 
     html = page(client, "/review")
     assert "5 questions due" in html
-    assert html.count("<li>\n            <span>") == 5
+    assert html.count('<span class="card-question">') == 5
     assert "Gradients in small networks" in html and "Start reviewing" in html
 
     seen: dict[str, set[int]] = {template_id: set() for template_id in original}
     for round_ in range(2):
         attempt_id = start_review(client)
         attempt = attempt_row(app, attempt_id)
-        assert attempt.kind is AttemptKind.RETRY and attempt.lesson_id == LESSON
+        assert attempt.kind is AttemptKind.REVIEW and attempt.lesson_id == LESSON
         questions = stored_questions(app, attempt_id)
         assert {q.template_id for q in questions} == set(original)
         for q in questions:  # new numbers every time: a new seed per card and session
@@ -103,3 +106,41 @@ def test_a_learner_sets_their_desired_retention(client: FlaskClient, app: Flask)
     assert "Desired retention set to 95%" in html and 'value="95"' in html
     after = {t: c.due for t, c in cards(app, uid).items()}
     assert all(after[t] < before[t] for t in before)  # reviews come sooner
+
+
+def test_cards_are_listed_by_their_question_and_say_whether_numbers_are_new(
+    client: FlaskClient, app: Flask
+) -> None:
+    signup(client)
+    answer_all(client, app, start(client, OTHER_LESSON), right=False)
+    answer_all(client, app, start(client, LESSON), right=False)
+    make_due(app, user_id(app))
+    html = page(client, "/review")
+    # The fixed-text question by its own words, the templated one with its placeholders elided.
+    assert "What is the largest value of the sigmoid derivative?" in html
+    assert "A …-layer sigmoid network of width … has gain …." in html
+    assert "State the bounds of common activation derivatives. ·" not in html
+    assert "The same question · one choice" in html
+    assert "New numbers · number" in html
+
+
+def test_nothing_due_offers_review_ahead_titled_review(client: FlaskClient, app: Flask) -> None:
+    signup(client)
+    answer_all(client, app, start(client, OTHER_LESSON), right=True)
+    html = page(client, "/review")
+    assert "Nothing is due right now." in html and "Review ahead" in html
+    response = client.post("/review/sessions", data={"ahead": "1"})
+    assert response.status_code == 302
+    found = re.search(r"/attempts/(\d+)/", response.headers["Location"])
+    assert found
+    attempt_id = int(found.group(1))
+    assert attempt_row(app, attempt_id).kind is AttemptKind.REVIEW
+    assert {q.lesson_id for q in stored_questions(app, attempt_id)} == {OTHER_LESSON}
+    question = page(client, f"/attempts/{attempt_id}/questions/1")
+    assert "<title>Question 1 of 3 · Review · Facts about activations" in question
+
+
+def test_a_review_due_within_the_minute_is_not_just_now() -> None:
+    now = utcnow()
+    assert relative(now + timedelta(seconds=20), now) == "in less than a minute"
+    assert relative(now - timedelta(seconds=20), now) == "just now"

@@ -1,5 +1,5 @@
-"""The site every app test runs: the fixture lessons, fast password hashing and one figure
-cache per test worker; and `page`, the GET every page test starts with."""
+"""The site every app test runs: the fixture lessons, fast password hashing, one figure cache
+per test worker and jobs run in place; and `page`, the GET every page test starts with."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ def configure(app: Flask, figure_cache: Path) -> Flask:
         CONTENT_DIR=str(FIXTURE_CONTENT),
         PASSWORD_HASH_METHOD=TEST_HASH_METHOD,
         FIGURE_CACHE_DIR=str(figure_cache),
+        # Jobs (template reports) run where they are asked for; tests of the queue itself
+        # (tests/jobs) run real workers. No pools: each start generates, as without them.
+        JOBS_IMMEDIATE=True,
+        POOL_PER_TEMPLATE=0,
     )
     return app
 

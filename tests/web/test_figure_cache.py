@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from flask import Flask
 
 from quizsvc.services.catalog import EXTENSION_KEY as CATALOG_KEY
-from quizsvc.services.figure_store import DiskFigureStore, Figure
+from quizsvc.services.figure_store import DiskFigureStore, Figure, SharedFigureStore
 from quizsvc.services.figures import FigureCache, figure_key, get_figure_cache, prepare_svg
 from quizsvc.warmup import warm_up
 from tests.web.helpers import LESSON, OTHER_LESSON
@@ -62,7 +63,7 @@ def big(n: int) -> Drawn:
 OTHER_WORKER = """
 import sys
 from pathlib import Path
-from quizsvc.services.figure_store import DiskFigureStore, Figure
+from quizsvc.services.figure_store import DiskFigureStore, Figure, SharedFigureStore
 figure = DiskFigureStore(Path(sys.argv[1])).load(sys.argv[2])
 print(figure.svg if figure else "missing", end="")
 """
@@ -101,6 +102,10 @@ class DictStore(dict[str, Figure]):
 
     def save(self, key: str, figure: Figure) -> None:
         self[key] = figure
+
+    def draw(self, key: str, make: Callable[[], Figure]) -> Figure:
+        self[key] = make()
+        return self[key]
 
 
 def test_the_memory_level_keeps_the_most_recently_used() -> None:
@@ -143,8 +148,9 @@ def test_the_disk_cache_keeps_a_recently_read_figure(tmp_path: Path) -> None:
 
 def test_the_size_bound_comes_from_the_settings(app: Flask, tmp_path: Path) -> None:
     app.config.update(FIGURE_CACHE_DIR=str(tmp_path / "bounded"), FIGURE_CACHE_MAX_MB=3)
-    store = get_figure_cache(app).store
-    assert isinstance(store, DiskFigureStore)
+    shared = get_figure_cache(app).store
+    assert isinstance(shared, SharedFigureStore)
+    store = shared.local
     assert store.directory == tmp_path / "bounded" and store.max_bytes == 3 * 2**20
     for n in range(100):  # 4 MB of figures
         get_figure_cache(app).get(figure_key(n), lambda n=n: big(n))

@@ -216,6 +216,7 @@ def test_another_learners_attempt_is_not_found(client: FlaskClient, app: Flask) 
 def test_the_question_links_mark_a_partly_right_answer_as_partial(
     client: FlaskClient, app: Flask
 ) -> None:
+    app.config["PRACTICE_TRIES"] = 1  # settled by its one answer (tests/web/test_practice_tries)
     signup(client)
     attempt_id = start(client)
     position = position_of(app, attempt_id, "ordering")

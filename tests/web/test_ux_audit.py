@@ -70,7 +70,8 @@ def test_saving_an_exam_answer_stays_on_the_question_and_focuses_next(
     assert "Question 2 of 5" in html and "Answer to question 2 saved." in html
     assert "Answer saved" in html  # the saved answer is shown on the same page
     (focused,) = autofocused(html)
-    assert 'rel="next"' in focused and "/questions/3" in focused
+    # "Next" submits the answer form (what is entered is kept) and moves to question 3.
+    assert 'name="nav" value="3"' in focused
     # One click on "Next" moves one question on; revisiting does not steal focus again.
     assert "Question 3 of 5" in page(client, f"/attempts/{attempt_id}/questions/3")
     assert autofocused(page(client, f"/attempts/{attempt_id}/questions/2")) == []
@@ -83,7 +84,7 @@ def test_saving_the_last_exam_answer_focuses_finish(client: FlaskClient, app: Fl
     (focused,) = autofocused(page(client, f"/attempts/{attempt_id}/questions/5"))
     assert focused.startswith("<button") and 'type="submit"' in focused
     html = page(client, f"/attempts/{attempt_id}/questions/5")
-    assert 'rel="next"' not in html
+    assert "Next question" not in html and "Skip →" not in html
 
 
 def test_a_rejected_exam_answer_focuses_the_input_not_next(client: FlaskClient, app: Flask) -> None:
@@ -96,4 +97,4 @@ def test_a_rejected_exam_answer_focuses_the_input_not_next(client: FlaskClient, 
     bad = client.post(f"/attempts/{attempt_id}/questions/{numeric}", data={"answer": "0,5"})
     assert bad.status_code == 422
     focused = autofocused(bad.get_data(as_text=True))
-    assert focused and 'rel="next"' not in " ".join(focused)
+    assert focused and 'name="nav"' not in " ".join(focused)

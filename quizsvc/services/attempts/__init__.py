@@ -10,20 +10,30 @@ that touches it (show, answer, hint, finish, retry) or by `settle`, which a page
 before it shows an attempt's final state.
 
 The modules follow the life of an attempt: `start`, `access` (the reads), `views` (what a
-learner may see of a question), `answering`, `finishing`.
+learner may see of a question), `drafts` (what is entered but not submitted), `answering`,
+`recording` (one graded response), `finishing` (which grades the drafts left).
 """
 
 from quizsvc.services.attempts.access import (
+    Resumable,
     attempt_title,
     get_attempt,
     question_of,
+    resumable,
     unfinished_attempts,
 )
-from quizsvc.services.attempts.answering import reveal_hint, show_question, submit_answer
-from quizsvc.services.attempts.finishing import finish, review, settle
+from quizsvc.services.attempts.answering import (
+    reveal_hint,
+    reveal_model_answer,
+    show_question,
+    submit_answer,
+)
+from quizsvc.services.attempts.drafts import save_draft
+from quizsvc.services.attempts.finishing import FinishCheck, finish, finish_check, review, settle
 from quizsvc.services.attempts.start import (
     DEFAULT_DRILL_MINUTES,
     DEFAULT_QUESTIONS,
+    INTERVIEW_MINUTES_PER_QUESTION,
     MAX_DRILL_MINUTES,
     MAX_QUESTIONS,
     MIN_DRILL_QUESTIONS,
@@ -33,23 +43,31 @@ from quizsvc.services.attempts.start import (
     start_practice,
     start_retry,
 )
-from quizsvc.services.attempts.views import QuestionView, Submission
+from quizsvc.services.attempts.views import QuestionView, Submission, results_visible
 
 __all__ = [
     "DEFAULT_DRILL_MINUTES",
     "DEFAULT_QUESTIONS",
+    "INTERVIEW_MINUTES_PER_QUESTION",
     "MAX_DRILL_MINUTES",
     "MAX_QUESTIONS",
     "MIN_DRILL_QUESTIONS",
     "DrillOptions",
+    "FinishCheck",
     "QuestionView",
+    "Resumable",
     "Submission",
     "attempt_title",
     "finish",
+    "finish_check",
     "get_attempt",
     "question_of",
+    "results_visible",
+    "resumable",
     "reveal_hint",
+    "reveal_model_answer",
     "review",
+    "save_draft",
     "settle",
     "show_question",
     "start_drill",

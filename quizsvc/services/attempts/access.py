@@ -7,12 +7,15 @@ grades it (see `finishing.close_if_over`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from quizsvc.db import get_session
+from quizsvc.progress.courses import assessment_of
+from quizsvc.progress.draft_models import AnswerDraft
 from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Response, User, utcnow
 from quizsvc.services import catalog
 from quizsvc.services.errors import NotFound
@@ -67,9 +70,30 @@ def latest_response(question: AttemptQuestion) -> Response | None:
     )
 
 
+def draft_of(question: AttemptQuestion) -> AnswerDraft | None:
+    return get_session().scalar(select(AnswerDraft).where(AnswerDraft.question_id == question.id))
+
+
+def drafts_of(attempt: Attempt) -> dict[int, AnswerDraft]:
+    """The attempt's drafts by question id, in one query."""
+    query = (
+        select(AnswerDraft)
+        .join(AttemptQuestion, AnswerDraft.question_id == AttemptQuestion.id)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+    )
+    return {draft.question_id: draft for draft in get_session().scalars(query)}
+
+
 def attempt_title(attempt: Attempt) -> str:
     if attempt.kind is AttemptKind.DRILL:
         return "Interview drill"
+    if attempt.kind is AttemptKind.REVIEW:
+        return (
+            f"Review · {catalog.lesson_title(attempt.lesson_id)}" if attempt.lesson_id else "Review"
+        )
+    assessment = assessment_of(get_session(), attempt)
+    if assessment is not None:
+        return assessment.title
     title = catalog.lesson_title(attempt.lesson_id)
     return f"New variant · {title}" if attempt.kind is AttemptKind.RETRY else title
 
@@ -81,3 +105,30 @@ def unfinished_attempts(user: User) -> list[Attempt]:
         .order_by(Attempt.started_at.desc())
     )
     return [a for a in get_session().scalars(query) if not over(a)]
+
+
+@dataclass(frozen=True)
+class Resumable:
+    """An unfinished attempt as the home page offers it: what, how far, where to go on."""
+
+    attempt: Attempt
+    title: str
+    answered: int
+
+
+def resumable(user: User, limit: int = 5) -> list[Resumable]:
+    """The learner's unfinished attempts, newest first, with how many questions are answered
+    (counted in one query: the questions' variants are not loaded)."""
+    unfinished = unfinished_attempts(user)[:limit]
+    counts: dict[int, int] = {}
+    if unfinished:
+        query = (
+            select(AttemptQuestion.attempt_id, func.count())
+            .where(
+                AttemptQuestion.attempt_id.in_([a.id for a in unfinished]),
+                AttemptQuestion.answered_at.is_not(None),
+            )
+            .group_by(AttemptQuestion.attempt_id)
+        )
+        counts = {attempt_id: n for attempt_id, n in get_session().execute(query)}
+    return [Resumable(a, attempt_title(a), counts.get(a.id, 0)) for a in unfinished]

@@ -6,16 +6,20 @@ meets a finished attempt.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from quizsvc import kinds
 from quizsvc.db import get_session
 from quizsvc.progress.models import AttemptQuestion, Mode, Response, User, utcnow
 from quizsvc.quiz import AnswerError, Grade, Variant, grade
-from quizsvc.services import progress_events
+from quizsvc.services.attempts import tries
 from quizsvc.services.attempts.access import latest_response, question_of
+from quizsvc.services.attempts.earlier import earlier_answers
 from quizsvc.services.attempts.finishing import close_if_over
+from quizsvc.services.attempts.recording import forget_draft, jsonable, record
 from quizsvc.services.attempts.views import QuestionView, Submission, question_view
 from quizsvc.services.errors import Conflict, InvalidInput
 
@@ -34,7 +38,17 @@ def show_question(user: User, attempt_id: int, position: int) -> QuestionView:
         changed = True
     if changed:
         get_session().commit()
-    return question_view(attempt, question)
+    return replace(question_view(attempt, question), earlier=earlier_answers(question))
+
+
+def reveal_model_answer(user: User, attempt_id: int, position: int) -> QuestionView:
+    """The question with a self-assessed kind's model answer, for the learner who has written
+    (or said) their answer and now ticks what it covered; nothing is stored until they do."""
+    view = show_question(user, attempt_id, position)
+    if not view.can_answer:
+        return view
+    variant = Variant.from_dict(view.question.variant)
+    return replace(view, model_answer_html=kinds.get(variant.kind).model_answer_html(variant))
 
 
 def reveal_hint(user: User, attempt_id: int, position: int) -> QuestionView:
@@ -51,7 +65,8 @@ def reveal_hint(user: User, attempt_id: int, position: int) -> QuestionView:
 
 def submit_answer(user: User, attempt_id: int, position: int, response: Any) -> Submission:
     """Grade and store an answer. A malformed answer raises InvalidInput and is not stored;
-    the same answer sent twice is stored once."""
+    the same answer sent twice is stored once; a practice question takes another try only
+    after a wrong one, while it has tries left."""
     question = question_of(user, attempt_id, position)
     attempt = question.attempt
     close_if_over(attempt)
@@ -66,9 +81,12 @@ def submit_answer(user: User, attempt_id: int, position: int, response: Any) -> 
     except AnswerError as exc:
         raise InvalidInput(str(exc)) from None
     latest = latest_response(question) if question.answered else None
-    if latest is not None and latest.parsed == _jsonable(result.parsed):
+    if latest is not None and latest.parsed == jsonable(result.parsed):
+        forget_draft(question)  # what was entered is the answer already recorded
+        get_session().commit()
         return Submission(question_view(attempt, question, latest), recorded=False)
-    if latest is not None and attempt.mode is Mode.PRACTICE:
+    allowed = tries.of_question(attempt, question)
+    if latest is not None and attempt.mode is Mode.PRACTICE and _settled(allowed, latest):
         raise Conflict("You have answered this question; its feedback is below.")
     try:
         recorded = _record(question, latest, response, result)
@@ -76,44 +94,21 @@ def submit_answer(user: User, attempt_id: int, position: int, response: Any) -> 
         # A concurrent request recorded an answer first: the same one is a duplicate.
         get_session().rollback()
         latest = latest_response(question)
-        if latest is not None and latest.parsed == _jsonable(result.parsed):
+        if latest is not None and latest.parsed == jsonable(result.parsed):
             return Submission(question_view(attempt, question, latest), recorded=False)
         raise Conflict("Another answer to this question arrived at the same time.") from None
     return Submission(question_view(attempt, question, recorded), recorded=True)
 
 
-def _jsonable(value: Any) -> Any:
-    """`parsed` as it reads back from a JSON column (tuples become lists)."""
-    if isinstance(value, tuple | list):
-        return [_jsonable(v) for v in value]
-    return value
+def _settled(allowed: int, latest: Response) -> bool:
+    """A practice question is settled once answered right or out of tries."""
+    return latest.correct or latest.seq >= allowed
 
 
 def _record(
     question: AttemptQuestion, latest: Response | None, raw: Any, result: Grade
 ) -> Response:
-    now = utcnow()
-    elapsed = None
-    if question.first_viewed_at is not None:
-        elapsed = int((now - question.first_viewed_at).total_seconds() * 1000)
-    session = get_session()
-    response = Response(
-        question_id=question.id,
-        seq=(latest.seq + 1) if latest else 1,
-        raw=raw,
-        parsed=_jsonable(result.parsed),
-        score=result.score,
-        correct=result.correct,
-        feedback_html=result.feedback_html,
-        correct_answer_html=result.correct_answer_html,
-        hints_used=question.hints_shown,
-        elapsed_ms=elapsed,
-        submitted_at=now,
-    )
-    session.add(response)
-    question.answered_at = now
-    question.score = result.score
-    question.correct = result.correct
-    progress_events.on_graded(question, response)
-    session.commit()
-    return response
+    """Store the graded answer, now, and commit (the race tests pause two requests here)."""
+    recorded = record(question, latest, raw, result, utcnow())
+    get_session().commit()
+    return recorded

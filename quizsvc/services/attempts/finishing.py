@@ -1,23 +1,71 @@
-"""Finishing an attempt (by the learner or by its deadline) and its review."""
+"""Finishing an attempt (by the learner or by its deadline) and its review.
+
+Finishing grades what the learner left entered but unsubmitted: each question's draft (see
+`drafts`) becomes its answer, as if submitted when it was last saved. A draft the grader cannot
+read (text that is not a number) is not guessed at: the question counts as unanswered and the
+draft keeps the grader's message, which the review shows beside it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, AttemptQuestion, Response, User, utcnow
+from quizsvc.quiz import AnswerError, Variant, grade
 from quizsvc.services import progress_events
-from quizsvc.services.attempts.access import get_attempt, over
-from quizsvc.services.attempts.views import QuestionView, question_view
+from quizsvc.services.attempts.access import drafts_of, get_attempt, latest_response, over
+from quizsvc.services.attempts.recording import jsonable, record
+from quizsvc.services.attempts.views import QuestionView, question_view, results_visible
 from quizsvc.services.errors import Conflict
 
 
+@dataclass(frozen=True)
+class FinishCheck:
+    """What finishing now would do, for the page that asks the learner to confirm."""
+
+    attempt: Attempt
+    unanswered: list[int]  # positions without a recorded answer
+    drafted: list[int]  # of those, the positions whose draft will be graded
+    unreadable: list[tuple[int, str]]  # drafts the grader cannot read, with its message
+
+    @property
+    def scoring_zero(self) -> int:
+        """Questions that will score 0: unanswered, and no gradable draft."""
+        return len(self.unanswered) - len(self.drafted)
+
+
 def finish(user: User, attempt_id: int) -> Attempt:
-    """Grade the attempt (unanswered questions score 0); finishing twice changes nothing."""
+    """Grade the attempt (drafts graded, unanswered questions score 0); finishing twice
+    changes nothing."""
     attempt = get_attempt(user, attempt_id)
     if not attempt.finished:
         _grade(attempt)
     return attempt
+
+
+def finish_check(user: User, attempt_id: int) -> FinishCheck:
+    """Which questions are unanswered, and which of their drafts finishing would grade."""
+    attempt = settle(user, attempt_id)
+    drafts = drafts_of(attempt)
+    unanswered, drafted, unreadable = [], [], []
+    for question in attempt.questions:
+        draft = drafts.get(question.id)
+        if not question.answered:
+            unanswered.append(question.position)
+        if draft is None:
+            continue
+        try:
+            grade(Variant.from_dict(question.variant), draft.raw)
+        except AnswerError as exc:
+            unreadable.append((question.position, str(exc)))
+        else:
+            if not question.answered:
+                drafted.append(question.position)
+    return FinishCheck(attempt, unanswered, drafted, unreadable)
 
 
 def settle(user: User, attempt_id: int) -> Attempt:
@@ -38,20 +86,54 @@ def close_if_over(attempt: Attempt) -> None:
 
 
 def _grade(attempt: Attempt) -> None:
-    scores = [q.score or 0.0 for q in attempt.questions]
-    attempt.score = sum(scores) / len(scores) if scores else 0.0
-    deadline = attempt.deadline()
-    now = utcnow()
-    attempt.finished_at = min(now, deadline) if deadline is not None else now
-    progress_events.on_finished(attempt)
-    get_session().commit()
+    session = get_session()
+    try:
+        _grade_drafts(attempt)
+        scores = [q.score or 0.0 for q in attempt.questions]
+        attempt.score = sum(scores) / len(scores) if scores else 0.0
+        deadline = attempt.deadline()
+        now = utcnow()
+        attempt.finished_at = min(now, deadline) if deadline is not None else now
+        progress_events.on_finished(attempt)
+        session.commit()
+    except IntegrityError:
+        # Another request answered or finished at the same moment; what it stored stands.
+        session.rollback()
+        session.refresh(attempt)
+        if not attempt.finished:
+            message = "An answer arrived while this attempt was being graded; try again."
+            raise Conflict(message) from None
+
+
+def _grade_drafts(attempt: Attempt) -> None:
+    drafts = drafts_of(attempt)
+    for question in attempt.questions:
+        draft = drafts.get(question.id)
+        if draft is None:
+            continue
+        try:
+            result = grade(Variant.from_dict(question.variant), draft.raw)
+        except AnswerError as exc:
+            draft.problem = str(exc)
+            continue
+        latest = latest_response(question) if question.answered else None
+        if latest is not None and latest.parsed == jsonable(result.parsed):
+            get_session().delete(draft)  # the same as the answer already recorded
+            continue
+        record(question, latest, draft.raw, result, draft.saved_at)
 
 
 def review(user: User, attempt_id: int) -> list[QuestionView]:
-    """Every question of a finished attempt with the learner's last answer, revealed."""
+    """Every question of a finished attempt with the learner's last answer, revealed, and the
+    draft that could not be graded where there was one."""
     attempt = get_attempt(user, attempt_id)
     if not attempt.finished:
         raise Conflict("The review opens when the attempt is finished.")
+    if not results_visible(attempt):
+        raise Conflict(
+            "Your answers are submitted. Your instructor releases the results of this "
+            "assessment later; its page in your course says when."
+        )
     latest: dict[int, Response] = {}
     query = (
         select(Response)
@@ -61,4 +143,7 @@ def review(user: User, attempt_id: int) -> list[QuestionView]:
     )
     for response in get_session().scalars(query):
         latest[response.question_id] = response  # ordered by seq: the last one wins
-    return [question_view(attempt, q, latest.get(q.id)) for q in attempt.questions]
+    drafts = drafts_of(attempt)
+    return [
+        question_view(attempt, q, latest.get(q.id), drafts.get(q.id)) for q in attempt.questions
+    ]

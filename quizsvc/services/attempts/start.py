@@ -8,16 +8,20 @@ import random
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from quizsvc.content import QuestionTemplate
+from quizsvc import kinds, metrics
+from quizsvc.content import Lesson, QuestionTemplate
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, AttemptKind, AttemptQuestion, Mode, User, utcnow
-from quizsvc.quiz import Variant, VariantError, generate
-from quizsvc.services import catalog
+from quizsvc.quiz import VariantError, generate
+from quizsvc.services import catalog, pools
+from quizsvc.services.attempts import tries as try_rules
 from quizsvc.services.attempts.access import question_of
 from quizsvc.services.attempts.finishing import close_if_over
+from quizsvc.services.background import background
 from quizsvc.services.errors import Conflict, InvalidInput
-from quizsvc.settings import DEFAULT_QUIZ_QUESTIONS
+from quizsvc.settings import DEFAULT_PRACTICE_TRIES, DEFAULT_QUIZ_QUESTIONS
 from quizsvc.sim import ValidationError as SimValidationError
 
 logger = logging.getLogger("quizsvc.attempts")
@@ -30,6 +34,7 @@ MAX_DRILL_MINUTES = 180
 # Seeds tried per question before a template is skipped for this attempt; `quizsvc content
 # check` finds templates that fail, this only keeps one bad seed from blocking a learner.
 GENERATION_TRIES = 3
+INTERVIEW_MINUTES_PER_QUESTION = 3  # an interview's time limit when none is given
 
 
 @dataclass(frozen=True)
@@ -38,10 +43,14 @@ class DrillOptions:
     count: int = DEFAULT_QUESTIONS
     minutes: int | None = DEFAULT_DRILL_MINUTES
     mode: Mode = Mode.EXAM
+    interview: bool = False  # explain cards between numeric and plot questions, timed
 
 
-def start_lesson_attempt(user: User, lesson_id: str, mode: Mode, count: int) -> Attempt:
-    """A quiz of ``count`` questions (at most MAX_QUESTIONS) from one lesson."""
+def start_lesson_attempt(
+    user: User, lesson_id: str, mode: Mode, count: int, tries: int = DEFAULT_PRACTICE_TRIES
+) -> Attempt:
+    """A quiz of ``count`` questions (at most MAX_QUESTIONS) from one lesson; ``tries`` per
+    question in practice."""
     lesson = catalog.lesson(lesson_id)
     if not lesson.questions:
         raise Conflict(f"The lesson {lesson.title!r} has no questions yet.")
@@ -49,7 +58,7 @@ def start_lesson_attempt(user: User, lesson_id: str, mode: Mode, count: int) -> 
     chosen = _sample(lesson.questions, min(count, MAX_QUESTIONS), random.Random(seed))
     # Easier questions first: a gentle ramp, while the sample itself stays random.
     chosen.sort(key=lambda t: t.difficulty)
-    return _create(user, AttemptKind.LESSON, mode, lesson.id, chosen, seed, None)
+    return _create(user, AttemptKind.LESSON, mode, lesson.id, chosen, seed, None, tries)
 
 
 def start_drill(user: User, options: DrillOptions) -> Attempt:
@@ -65,21 +74,57 @@ def start_drill(user: User, options: DrillOptions) -> Attempt:
     minutes = options.minutes or None
     if minutes is not None and not 1 <= minutes <= MAX_DRILL_MINUTES:
         raise InvalidInput(f"Give a time limit of 1 to {MAX_DRILL_MINUTES} minutes, or none.")
+    if options.interview and minutes is None:  # an interview always runs against the clock
+        minutes = INTERVIEW_MINUTES_PER_QUESTION * options.count
     seed = secrets.randbits(31)
     rng = random.Random(seed)
-    # Round-robin over shuffled lessons so every chosen lesson is represented before any repeats.
-    pools = [_sample(lesson.questions, len(lesson.questions), rng) for lesson in lessons]
-    rng.shuffle(pools)
-    chosen: list[QuestionTemplate] = []
-    while len(chosen) < options.count and any(pools):
-        for pool in pools:
-            if pool and len(chosen) < options.count:
-                chosen.append(pool.pop())
+    if options.interview:
+        chosen = _interview(lessons, options.count, rng)
+    else:
+        chosen = _round_robin([lesson.questions for lesson in lessons], options.count, rng)
     time_limit = minutes * 60 if minutes else None
     return _create(user, AttemptKind.DRILL, options.mode, None, chosen, seed, time_limit)
 
 
-def start_retry(user: User, attempt_id: int, position: int) -> Attempt:
+def _round_robin(
+    groups: Sequence[Sequence[QuestionTemplate]], count: int, rng: random.Random
+) -> list[QuestionTemplate]:
+    """Up to ``count`` templates, round-robin over the shuffled groups (lessons), so that every
+    group is represented before any repeats."""
+    pools = [_sample(group, len(group), rng) for group in groups]
+    rng.shuffle(pools)
+    chosen: list[QuestionTemplate] = []
+    while len(chosen) < count and any(pools):
+        for pool in pools:
+            if pool and len(chosen) < count:
+                chosen.append(pool.pop())
+    return chosen
+
+
+def _interview(lessons: Sequence[Lesson], count: int, rng: random.Random) -> list[QuestionTemplate]:
+    """An interview: explain cards alternating with numbers and plots to work out, as an
+    interviewer moves between "tell me why" and "work this out" (each kind's ``interview`` says
+    which it is); one side alone when the lessons have nothing of the other."""
+
+    def part(role: str) -> list[QuestionTemplate]:
+        groups = [[t for t in lesson.questions if kinds.get(t.kind).interview == role]
+                  for lesson in lessons]  # fmt: skip
+        return _round_robin([g for g in groups if g], count, rng)
+
+    explain, work = part("explain"), part("work")
+    if not explain and not work:
+        raise Conflict("These lessons have no interview questions (explain, numeric or plot).")
+    chosen: list[QuestionTemplate] = []
+    while len(chosen) < count and (explain or work):
+        for pool in (explain, work):
+            if pool and len(chosen) < count:
+                chosen.append(pool.pop(0))
+    return chosen
+
+
+def start_retry(
+    user: User, attempt_id: int, position: int, tries: int = DEFAULT_PRACTICE_TRIES
+) -> Attempt:
     """A one-question practice attempt with a fresh variant of a reviewed question."""
     question = question_of(user, attempt_id, position)
     close_if_over(question.attempt)
@@ -88,20 +133,25 @@ def start_retry(user: User, attempt_id: int, position: int) -> Attempt:
     template = catalog.template(question.template_id)
     seed = secrets.randbits(31)
     return _create(
-        user, AttemptKind.RETRY, Mode.PRACTICE, template.lesson_id, [template], seed, None
+        user, AttemptKind.RETRY, Mode.PRACTICE, template.lesson_id, [template], seed, None, tries
     )
 
 
-def start_practice(user: User, template_ids: Sequence[str]) -> Attempt:
-    """A practice attempt with fresh variants of chosen templates (spaced review, practice of
-    a weak objective); its lesson is theirs when they share one."""
+def start_practice(
+    user: User,
+    template_ids: Sequence[str],
+    tries: int = DEFAULT_PRACTICE_TRIES,
+    kind: AttemptKind = AttemptKind.RETRY,
+) -> Attempt:
+    """A practice attempt with fresh variants of chosen templates (a spaced-review session of
+    ``kind`` REVIEW, practice of a weak objective); its lesson is theirs when they share one."""
     templates = [catalog.template(template_id) for template_id in template_ids]
     if not templates:
         raise InvalidInput("Choose at least one question to practise.")
     lesson_ids = {template.lesson_id for template in templates}
     lesson_id = lesson_ids.pop() if len(lesson_ids) == 1 else None
     seed = secrets.randbits(31)
-    return _create(user, AttemptKind.RETRY, Mode.PRACTICE, lesson_id, templates, seed, None)
+    return _create(user, kind, Mode.PRACTICE, lesson_id, templates, seed, None, tries)
 
 
 def _sample(
@@ -116,11 +166,14 @@ def derive_seed(attempt_seed: int, position: int, attempt_number: int) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
-def _generate(template: QuestionTemplate, attempt_seed: int, position: int) -> Variant | None:
+def _generate(
+    template: QuestionTemplate, attempt_seed: int, position: int
+) -> dict[str, Any] | None:
+    """A new variant, as stored (`Variant.to_dict`), or None after GENERATION_TRIES seeds."""
     for tries in range(GENERATION_TRIES):
         seed = derive_seed(attempt_seed, position, tries)
         try:
-            return generate(template, seed)
+            return generate(template, seed).to_dict()
         except (VariantError, SimValidationError) as exc:
             logger.warning(
                 "variant failed",
@@ -144,21 +197,60 @@ def _create(
     templates: Sequence[QuestionTemplate],
     seed: int,
     time_limit_s: int | None,
+    tries: int = DEFAULT_PRACTICE_TRIES,
 ) -> Attempt:
+    attempt = build_attempt(user, kind, mode, lesson_id, templates, seed, time_limit_s, tries)
+    session = get_session()
+    session.add(attempt)
+    session.commit()
+    metrics.ATTEMPT_STARTS.labels(kind.value).inc()
+    background().refill_pools({template.id for template in templates})
+    return attempt
+
+
+def build_attempt(
+    user: User,
+    kind: AttemptKind,
+    mode: Mode,
+    lesson_id: str | None,
+    templates: Sequence[QuestionTemplate],
+    seed: int,
+    time_limit_s: int | None,
+    tries: int = DEFAULT_PRACTICE_TRIES,
+) -> Attempt:
+    """An attempt with a generated variant of each template, not yet added to the session:
+    a caller that stores more with it (services.courses links its assessment) commits both.
+
+    Pooled variants are ready, figures drawn, and claimed in the caller's transaction; templates
+    whose pool is empty are generated as without pools, before the claims, so that SQLite's
+    write lock (taken by the first claim) is never held while a network trains. A pool emptied
+    in between is generated after all."""
+    session = get_session()
+    pooled = pools.ready(templates, session)
+    variants: list[dict[str, Any] | None] = [
+        None if template.id in pooled else _generate(template, seed, position)
+        for position, template in enumerate(templates, start=1)
+    ]
+    for position, template in enumerate(templates, start=1):
+        if template.id in pooled:
+            variants[position - 1] = pools.claim(template, session) or _generate(
+                template, seed, position
+            )
+    metrics.VARIANTS.labels("pool").inc(len(pooled))
+    metrics.VARIANTS.labels("generated").inc(len(templates) - len(pooled))
     questions: list[AttemptQuestion] = []
-    for template in templates:
-        variant = _generate(template, seed, len(questions) + 1)
+    for variant in variants:
         if variant is None:
             continue
         questions.append(
             AttemptQuestion(
                 position=len(questions) + 1,
-                template_id=variant.template_id,
-                lesson_id=variant.lesson_id,
-                content_hash=variant.content_hash,
-                engine_version=variant.engine_version,
-                seed=variant.seed,
-                variant=variant.to_dict(),
+                template_id=variant["template_id"],
+                lesson_id=variant["lesson_id"],
+                content_hash=variant["content_hash"],
+                engine_version=variant["engine_version"],
+                seed=variant["seed"],
+                variant=variant,
             )
         )
     if not questions:
@@ -171,11 +263,9 @@ def _create(
         seed=seed,
         question_count=len(questions),
         time_limit_s=time_limit_s,
+        tries=try_rules.allowed(mode, tries),
         position=1,
         started_at=utcnow(),  # after generation: the clock starts when the learner can begin
         questions=questions,
     )
-    session = get_session()
-    session.add(attempt)
-    session.commit()
     return attempt
