@@ -45,7 +45,7 @@ def test_every_question_block_of_the_doc_is_valid(tmp_path: Path) -> None:
     errors = catalog.errors
     assert errors == [], "\n".join(map(str, errors))
     assert {t.kind for t in catalog.templates.values()} == {
-        "numeric", "single", "ordering", "plot_choice"
+        "numeric", "single", "ordering", "plot_choice", "explain"
     }  # fmt: skip
     for template in catalog.templates.values():
         generate(template, 0)
