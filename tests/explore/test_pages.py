@@ -100,7 +100,9 @@ def test_practice_links_the_networks_only_after_the_answer(client: FlaskClient, 
     position = position_of(app, attempt_id, "numeric")
     url = f"/attempts/{attempt_id}/questions/{position}"
     assert explorer_hrefs(page(client, url)) == []
-    answer(client, app, attempt_id, position, right=False)
+    answer(client, app, attempt_id, position, right=False)  # a wrong try: tries are left
+    assert explorer_hrefs(page(client, url)) == []
+    answer(client, app, attempt_id, position, right=True)  # settled: the feedback is revealed
     links = explorer_hrefs(page(client, url))
     assert len(links) == 1
     stored = stored_questions(app, attempt_id)[position - 1]
