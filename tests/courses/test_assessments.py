@@ -279,3 +279,21 @@ def test_withheld_results_show_no_keys_or_score_until_released(
     change(app, assessment_id, closes_at=hours(-1))
     review = bob.client.get(f"/attempts/{attempt_id}/review")
     assert review.status_code == (200 if release is Release.AFTER_CLOSE else 302)
+
+
+@pytest.mark.parametrize(
+    ("release", "tries"), [(Release.IMMEDIATELY, 3), (Release.AFTER_CLOSE, 1), (Release.NEVER, 1)]
+)
+def test_a_wrong_practice_try_is_not_told_while_results_are_withheld(
+    app: Flask, ada: Person, bob: Person, course_id: int, release: Release, tries: int
+) -> None:
+    assessment_id = make_assessment(
+        app, ada, course_id, release=release, closes_at=hours(3), mode=AssessmentMode.PRACTICE
+    )
+    attempt_id = start(bob, course_id, assessment_id)
+    with app.app_context():
+        attempt = get_session().get(Attempt, attempt_id)
+        assert attempt is not None and attempt.tries == tries
+    answer_all(app, bob, attempt_id, right=False)
+    question = bob.client.get(f"/attempts/{attempt_id}/questions/1").get_data(as_text=True)
+    assert ("try again" in question) is (release is Release.IMMEDIATELY)
