@@ -21,7 +21,10 @@ _H2 = re.compile(r"<h2\b[^>]*>(.*?)</h2>", re.DOTALL)
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL)
 _DISPLAY_MATH = re.compile(r'<math\b[^>]*display="block"[^>]*>.*?</math>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-_BLOCK = re.compile(r"\s*<(math|ul|ol|table|pre|blockquote|p)\b[^>]*>", re.DOTALL)
+# A display equation comes in its scrollable box (content.markdown), or bare.
+_BLOCK = re.compile(
+    r'\s*<(math|ul|ol|table|pre|blockquote|p|div(?=\s+class="math block"))\b[^>]*>', re.DOTALL
+)
 # A paragraph that goes on with the sentence an equation or list interrupted ("where ...").
 _CONTINUATION = re.compile(r"\s*<p\b[^>]*>\s*[a-z]")
 INTRODUCTION = "Introduction"

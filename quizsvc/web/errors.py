@@ -50,7 +50,11 @@ def error_response(exc: HTTPException) -> ResponseReturnValue:
         return body, code, headers
     context = {"code": code, "name": exc.name, "message": exc.description}
     if code < 500:
-        return render_template("error.html", minimal=False, **context), code, headers
+        try:
+            return render_template("error.html", minimal=False, **context), code, headers
+        except SQLAlchemyError as exc:  # the page's user lookup: the same page without it
+            if not is_unavailable(exc):
+                raise
     # Rendered without context processors: Flask-Login's would look the user up.
     page = current_app.jinja_env.get_template("error.html").render(minimal=True, **context)
     return page, code, headers

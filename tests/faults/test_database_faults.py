@@ -81,8 +81,17 @@ def answered(request: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 # Routes that answer without the database on purpose: static files, healthz (tested on its own),
 # the LTI tool's public keys (an LMS may fetch them at any time) and LTI logins and launches
-# without their parameters, refused before any lookup (tests/lti covers both).
-WITHOUT_DATABASE = ("static", "health.healthz", "lti.jwks", "lti.login", "lti.launch_")
+# without their parameters, refused before any lookup (tests/lti covers both), and /metrics
+# without its token (a 404, checked below), and a lesson figure's full-size file.
+WITHOUT_DATABASE = (
+    "static",
+    "health.healthz",
+    "lti.jwks",
+    "lti.login",
+    "lti.launch_",
+    "metrics.scrape",
+    "accessibility.lesson_figure",
+)
 
 
 def every_route(app: Flask) -> list[tuple[str, str]]:
@@ -185,6 +194,9 @@ def test_a_refused_database_gives_503_on_every_route_and_service_resumes(
         response = answered(send, proxied.anonymous, method, url)
         if response.status_code >= 500:
             assert_our_unavailable_page(response, f"{method} {url} (anonymous)")
+    # A 404 that needs no lookup is still our page for a learner whose session cannot be read.
+    missing = proxied.learner.get("/metrics", headers={"Accept": "text/html"})
+    assert missing.status_code == 404 and "We could not find that page" in missing.get_data(True)
     # Pages that need no database keep working for visitors.
     assert proxied.anonymous.get(f"/lessons/{LESSON}").status_code == 200
     assert proxied.anonymous.get("/").status_code == 200
