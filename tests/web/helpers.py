@@ -97,7 +97,10 @@ def wrong_response(variant: dict[str, Any]) -> Any:
     kind = variant["kind"]
     ids = [c["id"] for c in variant["choices"]]
     if kind == "numeric":
-        return repr(key["value"] * 1000 + 1000)
+        # A thousand times the key, away from zero: far outside any tolerance and never 0
+        # (a key of -1 made "key * 1000 + 1000" exactly 0, which says nothing of size).
+        value = key["value"]
+        return repr(value * 1000 + (1000 if value >= 0 else -1000))
     if kind in ("single", "plot_choice"):
         return next(i for i in ids if i not in key["correct"])
     if kind == "multiple":

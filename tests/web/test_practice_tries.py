@@ -3,12 +3,15 @@ that follows the tries used, and feedback that says how far off a number is."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from quizsvc.db import get_session
+from quizsvc.kinds.how_far import how_far
 from quizsvc.progress.mastery_models import ReviewLog
 from tests.support.site import page
 from tests.web.helpers import (
@@ -23,12 +26,19 @@ from tests.web.helpers import (
     start,
     stored_questions,
     variant_of,
+    wrong_response,
 )
 
 
 def _reviews(app: Flask) -> int:
     with app.app_context():
         return get_session().scalar(select(func.count()).select_from(ReviewLog)) or 0
+
+
+def _how_far_sentence(variant: dict[str, Any]) -> str:
+    sentence = how_far(float(wrong_response(variant)), variant["answer_key"]["value"])
+    assert "too large" in sentence.lower()  # the helper's wrong answer is a thousand times off
+    return sentence
 
 
 def test_a_wrong_try_says_how_far_off_and_offers_the_next_hint(
@@ -48,7 +58,7 @@ def test_a_wrong_try_says_how_far_off_and_offers_the_next_hint(
     html = page(client, url)
     assert "Not right: try again" in html and html.count('id="feedback"') == 1
     assert "Answer saved" not in html
-    assert "times too large." in html  # how far off, in which direction
+    assert _how_far_sentence(variant) in html  # how far off, in which direction
     assert "2 tries left; a right answer now earns 67&nbsp;%." in html
     assert "Show the next hint" in html
     assert 'name="answer"' in html and ">Try again</button>" in html
@@ -116,7 +126,7 @@ def test_one_try_when_configured_and_in_exams(client: FlaskClient, app: Flask) -
     answer(client, app, attempt_id, position, right=False)
     html = page(client, url)
     assert "try again" not in html and 'name="answer"' not in html
-    assert "times too large." in html  # the feedback still says how far off
+    assert _how_far_sentence(variant_of(app, attempt_id, position)) in html  # still how far off
 
     app.config["PRACTICE_TRIES"] = 3
     exam = start(client, mode="exam")
