@@ -150,11 +150,13 @@ def _bounded_connection_class() -> Any:
     class UnansweredError(Unanswered, psycopg.OperationalError):
         pass
 
-    class BoundedConnection(psycopg.Connection):  # type: ignore[type-arg]
+    class BoundedConnection(psycopg.Connection):
         """Every wait for the server (statements, commits, rollbacks, pings) is bounded by
         the request's budget; past it the connection is closed, since its state is unknown."""
 
-        def wait(self, gen: Any, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+        def wait(
+            self, gen: Any, interval: float | None = None, timeout: float | None = None
+        ) -> Any:
             limit = wait_limit()
             if limit is not None and limit < NO_TIME_S:
                 self.close()
@@ -163,7 +165,8 @@ def _bounded_connection_class() -> Any:
                 timeout = limit if timeout is None else min(timeout, limit)
             started = time.monotonic()
             try:
-                return super().wait(gen, *args, timeout=timeout, **kwargs)
+                polling = {} if interval is None else {"interval": interval}
+                return super().wait(gen, timeout=timeout, **polling)
             except _WaitTimeout:
                 self.close()
                 raise UnansweredError(

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from quizsvc.plots import FORMATS, Rendered
@@ -41,7 +42,7 @@ def accuracy_figure(days: Sequence[DayActivity]) -> Rendered:
     x = [b.start for b in items]
     width = 0.8 if unit == "day" else 5.6
     # Each score sits over the middle of its bar of answers, inside the axis.
-    middle = [datetime.combine(start, time()) + timedelta(days=width / 2) for start in x]
+    middle = _days([datetime.combine(start, time()) + timedelta(days=width / 2) for start in x])
     trend = rolling(items)
     with render_lock, matplotlib.rc_context(RC):
         fig, (top, bottom) = new_figure(2)
@@ -53,7 +54,9 @@ def accuracy_figure(days: Sequence[DayActivity]) -> Rendered:
         top.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         top.set_ylabel("score")
         legend_above(top)
-        bottom.bar(x, [b.answers for b in items], width=width, color=PALETTE[2], align="edge")
+        bottom.bar(
+            _days(x), [b.answers for b in items], width=width, color=PALETTE[2], align="edge"
+        )
         bottom.set_ylabel(f"answers per {unit}")
         bottom.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         _date_axis(bottom, x[0], x[-1] + timedelta(days=1 if unit == "day" else 7))
@@ -62,20 +65,25 @@ def accuracy_figure(days: Sequence[DayActivity]) -> Rendered:
     return Rendered(data=data, mime=FORMATS["svg"], alt=alt)
 
 
+def _days(when: Any) -> Any:
+    """Matplotlib's day numbers for dates (its stubs take no dates, its axes do)."""
+    return date2num(when)  # type: ignore[no-untyped-call]
+
+
 def _date_axis(ax: Axes, first: date, last: date) -> None:
     """Dates on x, spanning at least MIN_SPAN: the answers of a first session, minutes apart,
     must not stretch into an axis of hours and seconds."""
     pad = max(MIN_SPAN - (last - first), timedelta(0))
-    ax.set_xlim(first - pad - MARGIN, last + MARGIN)
+    ax.set_xlim(_days(first - pad - MARGIN), _days(last + MARGIN))
     fig = ax.get_figure()
     assert fig is not None
     fig.subplots_adjust(right=0.93)  # room for the label of a tick at the right end
-    locator = AutoDateLocator(minticks=3, maxticks=7)
+    locator = AutoDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
     # Each tick names its own day and month ("29 Nov", "1 Dec"): the default offset label names
     # only the last tick's month, which put a November history "in December".
     ax.xaxis.set_major_formatter(
-        ConciseDateFormatter(
+        ConciseDateFormatter(  # type: ignore[no-untyped-call]
             locator,
             formats=["%Y", "%b %Y", "%d %b", "%H:%M", "%H:%M", "%S.%f"],
             zero_formats=["", "%b %Y", "%d %b", "%H:%M", "%H:%M", "%M:%S.%f"],

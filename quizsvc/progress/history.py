@@ -50,6 +50,8 @@ def lesson_progress(session: Session, user_id: int) -> dict[str, LessonProgress]
         .group_by(Attempt.lesson_id)
     )
     for lesson_id, count, best, last in session.execute(finished):
+        if lesson_id is None:  # a lesson attempt always has one; the column allows none
+            continue
         item = entry(lesson_id)
         item.attempts, item.best_score, item.last_activity = count, best, last
 

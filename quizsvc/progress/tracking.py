@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from fsrs import Rating
+from fsrs import Rating, Scheduler
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -213,7 +213,7 @@ def _card_rows(session: Session, user_id: int, template_ids: set[str]) -> dict[s
     return {r.template_id: r for r in rows}
 
 
-def _review(fsrs: scheduling.Scheduler, row: ReviewCard, rating: Rating, at: datetime) -> None:
+def _review(fsrs: Scheduler, row: ReviewCard, rating: Rating, at: datetime) -> None:
     card, _log = fsrs.review_card(scheduling.to_fsrs(row), rating, review_datetime=at)
     scheduling.store(row, card, rating)
 
@@ -281,8 +281,8 @@ def move_history(session: Session, from_user_id: int, to_user_id: int) -> None:
         session.execute(
             update(model).where(model.user_id == from_user_id).values(user_id=to_user_id)
         )
-    for model in (ObjectiveMastery, ReviewCard):
-        session.execute(delete(model).where(model.user_id == from_user_id))
+    for derived in (ObjectiveMastery, ReviewCard):  # rebuilt from the logs just moved
+        session.execute(delete(derived).where(derived.user_id == from_user_id))
     rebuild(session, to_user_id)
 
 

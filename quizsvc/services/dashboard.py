@@ -27,6 +27,7 @@ from quizsvc.progress.mastery_models import ObjectiveMastery
 from quizsvc.progress.models import Attempt, User, utcnow
 from quizsvc.services import attempts, catalog, figures, reviews
 from quizsvc.services.errors import Conflict, NotFound
+from quizsvc.services.figure_store import Figure
 
 FOCUS_COUNT = 5
 PRACTICE_QUESTIONS = 5
@@ -88,7 +89,7 @@ class Dashboard:
     answers: int
     accuracy: float | None
     active_today: bool
-    figure: figures.Figure | None
+    figure: Figure | None
     figure_unit: str  # "day" or "week": what one point of the figure stands for
     figure_points: int  # points in the figure: a trend needs two
 
@@ -150,7 +151,7 @@ def dashboard(user: User) -> Dashboard:
     )
 
 
-def _accuracy_figure(days: list[queries.DayActivity]) -> figures.Figure:
+def _accuracy_figure(days: list[queries.DayActivity]) -> Figure:
     # matplotlib (about a second to import) loads with the first chart, not with create_app.
     from quizsvc.progress import charts
 
@@ -167,7 +168,7 @@ class ObjectiveDetail:
     status: ObjectiveStatus
     evidence: list[queries.EvidenceRow]  # newest first, at most RECENT_EVIDENCE
     total: int
-    figure: figures.Figure | None
+    figure: Figure | None
     templates: int  # questions that test this objective
 
 
@@ -199,7 +200,7 @@ def objective_detail(user: User, lesson_id: str, objective_id: str) -> Objective
 
 def _mastery_figure(
     title: str, rows: list[queries.EvidenceRow], state: MasteryState, now: datetime
-) -> figures.Figure:
+) -> Figure:
     # matplotlib (about a second to import) loads with the first chart, not with create_app.
     from quizsvc.progress import charts
 

@@ -17,6 +17,7 @@ import hashlib
 import re
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Protocol
 
 from cachetools import LRUCache
@@ -37,11 +38,16 @@ MEMORY_CAPACITY = 256
 
 
 class Rendered(Protocol):
-    """What `quizsvc.quiz` renderers return."""
+    """What `quizsvc.quiz` renderers return (read only: the cache never changes a drawing)."""
 
-    data: bytes | str
-    mime: str
-    alt: str
+    @property
+    def data(self) -> bytes | str: ...
+
+    @property
+    def mime(self) -> str: ...
+
+    @property
+    def alt(self) -> str: ...
 
 
 # Part of every key: bump it when what the cache stores changes, so old entries are not served.
@@ -172,4 +178,4 @@ def draw_variant_figures(variant: Variant) -> None:
         key = variant_figure_key(
             variant.template_id, variant.content_hash, variant.engine_version, variant.seed, index
         )
-        cache.get(key, lambda index=index: render_variant_figure(variant, index, "svg"))
+        cache.get(key, partial(render_variant_figure, variant, index, "svg"))

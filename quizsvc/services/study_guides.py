@@ -18,6 +18,7 @@ import random
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
@@ -27,6 +28,7 @@ from quizsvc.progress import guide_content
 from quizsvc.progress.models import AttemptQuestion, User
 from quizsvc.quiz import Variant, VariantError, generate
 from quizsvc.services import catalog, dashboard, figures, reviews
+from quizsvc.services.figure_store import Figure
 from quizsvc.sim import ValidationError
 
 logger = logging.getLogger("quizsvc.study_guides")
@@ -184,7 +186,7 @@ def _question(number: int, lesson: Lesson, variant: Variant) -> PracticeQuestion
         variant=variant.to_dict(),
     )
     drawn = [
-        _draw(f"{variant.template_id}#{i}", lambda i=i: figures.variant_figure(stored, i), spec)
+        _draw(f"{variant.template_id}#{i}", partial(figures.variant_figure, stored, i), spec)
         for i, spec in enumerate(variant.figures)
     ]
     choices = [
@@ -211,7 +213,7 @@ def _question(number: int, lesson: Lesson, variant: Variant) -> PracticeQuestion
     )
 
 
-def _draw(what: str, draw: Callable[[], figures.Figure], spec: dict[str, Any]) -> GuideFigure:
+def _draw(what: str, draw: Callable[[], Figure], spec: dict[str, Any]) -> GuideFigure:
     caption = Markup(spec.get("caption_html") or "")  # sanitized by quizsvc.quiz
     try:
         figure = draw()
