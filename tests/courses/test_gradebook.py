@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from quizsvc.analytics.stats import SMALL_SAMPLE
 from quizsvc.db import get_session
 from quizsvc.progress.courses import Assessment
 from quizsvc.progress.models import Attempt
@@ -114,6 +115,8 @@ def test_statistics_are_scoped_to_the_assessment_and_warn_under_ten_answers(app:
         as_text=True
     )
     assert "1 submitted" in html and "fewer than 10" in html and "few answers" in html
+    # A question's own numbers follow the instructor analytics' rule, from the same table.
+    assert f"fewer than {SMALL_SAMPLE} answers: its facility" in html
     assert html.count("100 %") >= 3  # facility of each question, from this assessment only
 
 

@@ -1,15 +1,16 @@
 """Per-assessment statistics: the score distribution of students' best attempts and the item
 analytics of `services.analytics`, scoped to the assessment's finished attempts.
 
-A number that rests on fewer than `FEW_ANSWERS` answers is flagged: with a class of 30, a
-facility of 2 of 3 says little about the question.
+A distribution of fewer than `FEW_SCORES` students' scores is flagged as anecdote: with a
+class of 30, a mean of 3 says little. A question's own numbers are flagged by the item
+analysis (`ItemStats.small_sample`), the same rule as the instructor's analytics pages.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quizsvc.analytics.stats import ItemStats, ScoreDistribution, score_distribution
+from quizsvc.analytics.stats import SMALL_SAMPLE, ItemStats, ScoreDistribution, score_distribution
 from quizsvc.progress.courses import Assessment, Course
 from quizsvc.progress.models import User
 from quizsvc.services import analytics
@@ -17,7 +18,7 @@ from quizsvc.services.courses.assessments import get_assessment
 from quizsvc.services.courses.gradebook import course_gradebook
 from quizsvc.services.courses.people import staff_course
 
-FEW_ANSWERS = 10
+FEW_SCORES = 10
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,12 @@ class AssessmentStatistics:
     finished: int  # students with a finished attempt
     scores: ScoreDistribution  # best finished attempt per student
     items: tuple[ItemStats, ...]
-    few_answers: int = FEW_ANSWERS
+    few_scores: int = FEW_SCORES
+    small_sample: int = SMALL_SAMPLE  # answers below which a question's numbers are flagged
 
     @property
     def scores_are_few(self) -> bool:
-        return self.scores.count < self.few_answers
-
-    def item_is_thin(self, item: ItemStats) -> bool:
-        return item.answered + item.unanswered < self.few_answers
+        return self.scores.count < self.few_scores
 
 
 def assessment_statistics(user: User, course_id: int, assessment_id: int) -> AssessmentStatistics:
