@@ -168,7 +168,28 @@ SCHEMAS: dict[str, Any] = {
             "submitted_at": TIME,
             "result": {
                 **_nullable(_ref("Result")),
-                "description": "Null in exam mode until the attempt is finished.",
+                "description": (
+                    "Null in exam mode until the attempt is finished, and in practice while a "
+                    "wrong answer still has tries left (the result would give the key away)."
+                ),
+            },
+            "try_feedback_html": {
+                **_nullable(HTML),
+                "description": (
+                    "Practice, after a wrong try with tries left: how far off it was (never the "
+                    "key). Null otherwise."
+                ),
+            },
+        }
+    ),
+    "Tries": _object(
+        {
+            "allowed": {**INTEGER, "description": "Answers this question takes (1 in exams)."},
+            "used": INTEGER,
+            "left": {**INTEGER, "description": "Tries still open after a wrong one; else 0."},
+            "credit_percent": {
+                **{"type": "array", "items": INTEGER},
+                "description": "Percent of the score a right answer earns on try 1, 2, ...",
             },
         }
     ),
@@ -202,6 +223,7 @@ SCHEMAS: dict[str, Any] = {
             "hints_html": {"type": "array", "items": HTML},
             "hints_total": INTEGER,
             "can_answer": BOOLEAN,
+            "tries": _ref("Tries"),
             "answer": _nullable(_ref("Answer")),
             "draft": {
                 **_nullable(_ref("Draft")),

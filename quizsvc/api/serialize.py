@@ -105,6 +105,7 @@ def question_json(view: QuestionView) -> dict[str, Any]:
             }
             if view.reveal
             else None,
+            "try_feedback_html": view.try_feedback_html or None,
         }
     draft = view.draft
     return {
@@ -134,6 +135,12 @@ def question_json(view: QuestionView) -> dict[str, Any]:
         "hints_html": view.hints_html,
         "hints_total": view.hints_total,
         "can_answer": view.can_answer,
+        "tries": {
+            "allowed": view.tries_allowed,
+            "used": view.tries_used,
+            "left": view.tries_left,
+            "credit_percent": view.credit_steps,
+        },
         "answer": answer,
         "draft": {
             "response": draft.raw,

@@ -289,3 +289,26 @@ def test_two_identical_answers_racing_are_recorded_once(
         thread.join(timeout=30)
     assert sorted(statuses) == [200, 201]
     assert len(responses(app, attempt_id)) == 1
+
+
+def test_practice_tries_through_the_api(api: FlaskClient, app: Flask) -> None:
+    """An API client sees the tries rule and a wrong try's "how far off", never the key early."""
+    attempt_id = int(start(api)["id"])  # type: ignore[call-overload]
+    position = position_of(app, attempt_id, "numeric")
+    variant = variant_of(app, attempt_id, position)
+    url = f"{V1}/attempts/{attempt_id}/questions/{position}"
+    fresh = call(api, "get", url, QUESTION).get_json()
+    assert fresh["tries"] == {"allowed": 3, "used": 0, "left": 0, "credit_percent": [100, 67, 33]}
+
+    wrong = submit(api, attempt_id, position, wrong_response(variant)).get_json()["question"]
+    assert wrong["tries"]["used"] == 1 and wrong["tries"]["left"] == 2
+    assert wrong["answer"]["result"] is None and wrong["explanation_html"] is None
+    assert "too large" in wrong["answer"]["try_feedback_html"].lower()
+    assert variant["answer_key"]["display"] not in wrong["answer"]["try_feedback_html"]
+    assert wrong["can_answer"] is True
+
+    right = submit(api, attempt_id, position, correct_response(variant)).get_json()["question"]
+    assert right["tries"] == {"allowed": 3, "used": 2, "left": 0, "credit_percent": [100, 67, 33]}
+    assert right["answer"]["result"]["correct"] is True
+    assert right["answer"]["try_feedback_html"] is None
+    assert right["answer"]["result"]["score"] == pytest.approx(1.0)  # the grade; credit: 67 %
