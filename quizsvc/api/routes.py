@@ -130,7 +130,7 @@ def start_attempt() -> ResponseReturnValue:
             raise InvalidInput("lesson_id must be a lesson id such as 'vanishing-gradients'.")
         settings = Settings.of(current_app)
         attempt = attempts.start_lesson_attempt(
-            user, body["lesson_id"], mode, settings.quiz_questions, settings.practice_tries
+            user, body["lesson_id"], mode, settings.quiz_questions
         )
     elif "drill" in body and "lesson_id" not in body and isinstance(body["drill"], dict):
         attempt = attempts.start_drill(user, _drill_options(body["drill"], mode))

@@ -23,7 +23,6 @@ from quizsvc.progress.models import Attempt, AttemptKind, User, utcnow
 from quizsvc.services import attempts, catalog
 from quizsvc.services.errors import Conflict, InvalidInput
 from quizsvc.services.question_lines import first_line
-from quizsvc.settings import DEFAULT_PRACTICE_TRIES
 
 SESSION_QUESTIONS = 10
 UPCOMING = timedelta(days=7)
@@ -109,7 +108,7 @@ def start_session(
     lesson_id: str | None = None,
     *,
     ahead: bool = False,
-    tries: int = DEFAULT_PRACTICE_TRIES,
+    tries: int | None = None,
 ) -> Attempt:
     """A review session of fresh variants of the due cards of one lesson (by default the
     lesson with the most overdue card); ``ahead``: of the cards due soonest, when none is due."""

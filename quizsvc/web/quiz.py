@@ -62,7 +62,7 @@ def start(lesson_id: str) -> ResponseReturnValue:
     user = ensure_learner()
     settings = Settings.of(current_app)
     mode, count = _mode(request.form.get("mode")), settings.quiz_questions
-    attempt = attempts.start_lesson_attempt(user, lesson_id, mode, count, settings.practice_tries)
+    attempt = attempts.start_lesson_attempt(user, lesson_id, mode, count)
     return redirect(url_for(".question", attempt_id=attempt.id, position=1))
 
 
@@ -281,6 +281,5 @@ def review(attempt_id: int) -> ResponseReturnValue:
 @login_required
 @limit_starts
 def retry(attempt_id: int, position: int) -> ResponseReturnValue:
-    tries = Settings.of(current_app).practice_tries
-    attempt = attempts.start_retry(current_user, attempt_id, position, tries)
+    attempt = attempts.start_retry(current_user, attempt_id, position)
     return redirect(url_for(".question", attempt_id=attempt.id, position=1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -10,7 +10,6 @@ from quizsvc.progress import scheduling
 from quizsvc.security import limit_starts
 from quizsvc.services import reviews
 from quizsvc.services.errors import InvalidInput
-from quizsvc.settings import Settings
 
 bp = Blueprint("reviews", __name__)
 
@@ -42,7 +41,6 @@ def start() -> ResponseReturnValue:
         current_user,
         request.form.get("lesson_id") or None,
         ahead=request.form.get("ahead") == "1",
-        tries=Settings.of(current_app).practice_tries,
     )
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
 

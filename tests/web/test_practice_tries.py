@@ -15,6 +15,7 @@ from quizsvc.kinds.how_far import how_far
 from quizsvc.progress.mastery_models import ReviewLog
 from tests.support.site import page
 from tests.web.helpers import (
+    LESSON,
     OTHER_LESSON,
     answer,
     attempt_row,
@@ -132,6 +133,20 @@ def test_one_try_when_configured_and_in_exams(client: FlaskClient, app: Flask) -
     exam = start(client, mode="exam")
     assert attempt_row(app, exam).tries == 1
     assert "tries per question" not in page(client, f"/attempts/{exam}/questions/1")
+
+
+def test_every_practice_start_takes_the_configured_tries(client: FlaskClient, app: Flask) -> None:
+    """Objective practice, a review session and a retry read PRACTICE_TRIES too, not only the
+    lesson quiz (objective practice once ignored it)."""
+    app.config["PRACTICE_TRIES"] = 2
+    signup(client)
+    practice = client.post(f"/dashboard/objectives/{LESSON}/read-norms/practice")
+    assert practice.status_code == 302
+    attempt_id = int(practice.headers["Location"].split("/attempts/")[1].split("/")[0])
+    assert attempt_row(app, attempt_id).tries == 2
+    quiz = start(client)
+    assert attempt_row(app, quiz).tries == 2
+    assert "2 tries per question" in page(client, f"/attempts/{quiz}/questions/1")
 
 
 def test_a_partly_right_try_keeps_its_share_of_the_credit(client: FlaskClient, app: Flask) -> None:

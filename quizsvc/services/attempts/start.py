@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
+
 from quizsvc import kinds, metrics
 from quizsvc.content import Lesson, QuestionTemplate
 from quizsvc.db import get_session
@@ -21,7 +23,7 @@ from quizsvc.services.attempts.access import question_of
 from quizsvc.services.attempts.finishing import close_if_over
 from quizsvc.services.background import background
 from quizsvc.services.errors import Conflict, InvalidInput
-from quizsvc.settings import DEFAULT_PRACTICE_TRIES, DEFAULT_QUIZ_QUESTIONS
+from quizsvc.settings import DEFAULT_QUIZ_QUESTIONS, Settings
 from quizsvc.sim import ValidationError as SimValidationError
 
 logger = logging.getLogger("quizsvc.attempts")
@@ -47,7 +49,7 @@ class DrillOptions:
 
 
 def start_lesson_attempt(
-    user: User, lesson_id: str, mode: Mode, count: int, tries: int = DEFAULT_PRACTICE_TRIES
+    user: User, lesson_id: str, mode: Mode, count: int, tries: int | None = None
 ) -> Attempt:
     """A quiz of ``count`` questions (at most MAX_QUESTIONS) from one lesson; ``tries`` per
     question in practice."""
@@ -122,9 +124,7 @@ def _interview(lessons: Sequence[Lesson], count: int, rng: random.Random) -> lis
     return chosen
 
 
-def start_retry(
-    user: User, attempt_id: int, position: int, tries: int = DEFAULT_PRACTICE_TRIES
-) -> Attempt:
+def start_retry(user: User, attempt_id: int, position: int, tries: int | None = None) -> Attempt:
     """A one-question practice attempt with a fresh variant of a reviewed question."""
     question = question_of(user, attempt_id, position)
     close_if_over(question.attempt)
@@ -140,7 +140,7 @@ def start_retry(
 def start_practice(
     user: User,
     template_ids: Sequence[str],
-    tries: int = DEFAULT_PRACTICE_TRIES,
+    tries: int | None = None,
     kind: AttemptKind = AttemptKind.RETRY,
 ) -> Attempt:
     """A practice attempt with fresh variants of chosen templates (a spaced-review session of
@@ -197,7 +197,7 @@ def _create(
     templates: Sequence[QuestionTemplate],
     seed: int,
     time_limit_s: int | None,
-    tries: int = DEFAULT_PRACTICE_TRIES,
+    tries: int | None = None,
 ) -> Attempt:
     attempt = build_attempt(user, kind, mode, lesson_id, templates, seed, time_limit_s, tries)
     session = get_session()
@@ -216,7 +216,7 @@ def build_attempt(
     templates: Sequence[QuestionTemplate],
     seed: int,
     time_limit_s: int | None,
-    tries: int = DEFAULT_PRACTICE_TRIES,
+    tries: int | None = None,
 ) -> Attempt:
     """An attempt with a generated variant of each template, not yet added to the session:
     a caller that stores more with it (services.courses links its assessment) commits both.
@@ -263,7 +263,10 @@ def build_attempt(
         seed=seed,
         question_count=len(questions),
         time_limit_s=time_limit_s,
-        tries=try_rules.allowed(mode, tries),
+        # Unless the caller sets them (a course assessment), practice takes the configured tries.
+        tries=try_rules.allowed(
+            mode, Settings.of(current_app).practice_tries if tries is None else tries
+        ),
         position=1,
         started_at=utcnow(),  # after generation: the clock starts when the learner can begin
         questions=questions,

@@ -40,7 +40,6 @@ from quizsvc.services.attempts.start import build_attempt
 from quizsvc.services.courses.people import Seat, instructor_course, member_course, staff_course
 from quizsvc.services.courses.times import shown
 from quizsvc.services.errors import Conflict, InvalidInput, NotFound
-from quizsvc.settings import DEFAULT_PRACTICE_TRIES
 
 MAX_MINUTES = 600
 MAX_ATTEMPTS = 20
@@ -354,7 +353,7 @@ def start_attempt(user: User, assessment: Assessment) -> Attempt:
     lesson_id = lessons.pop() if len(lessons) == 1 else None
     mode = MODE_OF[assessment.mode]
     # A second try tells a student the first was wrong: only when results are released at once.
-    tries = DEFAULT_PRACTICE_TRIES if assessment.release is Release.IMMEDIATELY else 1
+    tries = None if assessment.release is Release.IMMEDIATELY else 1  # None: the configured
     attempt = build_attempt(
         user, AttemptKind.ASSESSMENT, mode, lesson_id, chosen, seed, None, tries
     )
