@@ -97,10 +97,15 @@ def wrong_response(variant: dict[str, Any]) -> Any:
     kind = variant["kind"]
     ids = [c["id"] for c in variant["choices"]]
     if kind == "numeric":
-        # A thousand times the key, away from zero: far outside any tolerance and never 0
-        # (a key of -1 made "key * 1000 + 1000" exactly 0, which says nothing of size).
+        # A thousand times the key or more, away from zero (a key of -1 made "key * 1000 + 1000"
+        # exactly 0) and from every misconception (whose feedback would replace "how far off").
         value = key["value"]
-        return repr(value * 1000 + (1000 if value >= 0 else -1000))
+        traps = [m["value"] for m in key.get("misconceptions", [])]
+        for factor in (10.0**k for k in range(3, 12)):
+            wrong = value * factor + (factor if value >= 0 else -factor)
+            if all(abs(wrong - trap) > abs(trap) / 2 for trap in traps):
+                return repr(wrong)
+        raise AssertionError(f"no wrong number clear of the misconceptions {traps}")
     if kind in ("single", "plot_choice"):
         return next(i for i in ids if i not in key["correct"])
     if kind == "multiple":
