@@ -65,7 +65,7 @@ def exposition(extra: Gauges) -> bytes:
     """The text format of every process's metrics and the scrape-time gauges."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         processes = generate_latest(registry)
     else:
         processes = generate_latest(REGISTRY)

@@ -96,7 +96,7 @@ def _histogram(values: list[float], failures: str) -> Chart:
             ax.set_xscale("log")
         else:
             edges = np.linspace(lo, hi, HIST_BINS + 1)
-        ax.hist(values, bins=edges, color=PALETTE[0], edgecolor="white")
+        ax.hist(values, bins=list(edges), color=PALETTE[0], edgecolor="white")
         ax.set_xlabel("answer" + (" (log scale)" if log else ""))
         ax.set_ylabel("seeds")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))

@@ -81,7 +81,7 @@ def change_password() -> ResponseReturnValue:
             hash_method=password_hash_method(),
         )
     except ServiceError as exc:
-        form.current_password.errors.append(exc.message)
+        form.current_password.errors = [*form.current_password.errors, exc.message]
         return _page(exc.status, password_form=form)
     log_in(user)  # a fresh session here: a copy of this browser's old cookie is logged out too
     flash("Your password is changed, and every other device is logged out.", "success")
@@ -111,7 +111,7 @@ def create_token() -> ResponseReturnValue:
     try:
         token, plaintext = tokens.create_token(current_user, form.name.data or "")
     except ServiceError as exc:
-        form.name.errors.append(exc.message)
+        form.name.errors = [*form.name.errors, exc.message]
         return _page(exc.status, form=form)
     # Shown in this response only; a redirect would have to carry the secret in the session.
     return _page(201, new_token=plaintext, new_token_name=token.name)

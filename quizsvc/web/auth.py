@@ -78,13 +78,13 @@ def _current_user() -> User | None:
     the proxy would then stand for itself)."""
     if not current_user.is_authenticated:
         return None
-    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    return current_user._get_current_object()
 
 
 def ensure_learner() -> User:
     """The current user, creating a guest first for a visitor who starts practising."""
     if current_user.is_authenticated:
-        return current_user  # type: ignore[return-value]
+        return current_user
     guest = accounts.create_guest()
     log_in(guest)
     flash("You are practising as a guest. Sign up at any time to keep your progress.", "info")
@@ -100,7 +100,10 @@ def login() -> ResponseReturnValue:
             form.email.data or "", form.password.data or "", hash_method=password_hash_method()
         )
         if user is None:
-            form.password.errors.append("The email or the password is not right.")
+            form.password.errors = [
+                *form.password.errors,
+                "The email or the password is not right.",
+            ]
         else:
             guest = _current_user()
             if guest is not None and guest.is_guest:
@@ -127,9 +130,9 @@ def signup() -> ResponseReturnValue:
                 hash_method=password_hash_method(),
             )
         except Conflict:
-            form.email.errors.append(SIGNUP_REFUSED)
+            form.email.errors = [*form.email.errors, SIGNUP_REFUSED]
         except ServiceError as exc:
-            form.email.errors.append(exc.message)
+            form.email.errors = [*form.email.errors, exc.message]
         else:
             log_in(user)
             kept = " Your guest work is kept." if guest is not None else ""

@@ -7,7 +7,9 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
+
+# The stubs (types-WTForms 3.2) predate SelectChoice, which WTForms 3.3 has.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, Optional
 
 from quizsvc.progress.courses import AssessmentMode, Release, SeedPolicy

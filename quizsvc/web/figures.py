@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from quizsvc.content import Lesson, render_markdown
 from quizsvc.services import accessibility, explorer, figures
 from quizsvc.services.attempts import QuestionView
+from quizsvc.services.figure_store import Figure
 
 logger = logging.getLogger("quizsvc.figures")
 
@@ -56,7 +57,7 @@ def _table(what: str, tabulate: Callable[[], dict[str, Any]]) -> dict[str, Any] 
         return None
 
 
-def _draw(what: str, draw: Callable[[], figures.Figure]) -> figures.Figure | None:
+def _draw(what: str, draw: Callable[[], Figure]) -> Figure | None:
     try:
         return draw()
     except Exception:  # a plotting bug must not cost the learner the whole page
@@ -71,7 +72,7 @@ def question_figures(view: QuestionView) -> dict[int, ShownFigure]:
         index = spec["index"]
         figure = _draw(
             f"{view.question.template_id}#{index}",
-            lambda index=index: figures.variant_figure(view.question, index),
+            functools.partial(figures.variant_figure, view.question, index),
         )
         what = f"{view.question.template_id}#{index}"
         shown[index] = ShownFigure(
@@ -86,7 +87,7 @@ def question_figures(view: QuestionView) -> dict[int, ShownFigure]:
                 index=index,
             ),
             table=_table(
-                what, lambda index=index: accessibility.variant_table(view.question, index)
+                what, functools.partial(accessibility.variant_table, view.question, index)
             ),
         )
     return shown

@@ -18,6 +18,9 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+
+# The stubs (types-WTForms 3.2) predate SelectChoice, which WTForms 3.3 has.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from quizsvc.progress.models import Mode
@@ -115,7 +118,7 @@ class DrillForm(FlaskForm):
     )
     mode = RadioField(
         "Mode",
-        choices=MODES,
+        choices=[SelectChoice(mode, mode) for mode in MODES],
         default=Mode.EXAM.value,
         validate_choice=False,
         validators=[AnyOf(MODES, message="Choose practice or exam mode.")],

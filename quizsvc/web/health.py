@@ -29,8 +29,8 @@ def healthz() -> ResponseReturnValue:
         logger.warning(
             "health check: database unavailable (%s): %s", describe_url(get_db().url), detail
         )
-        database = {"ok": False, "error": "the database cannot be reached"}
-        return jsonify(status="error", database=database), 503
+        refused = {"ok": False, "error": "the database cannot be reached"}
+        return jsonify(status="error", database=refused), 503
     database: dict[str, object] = {
         "ok": schema.up_to_date,
         "revision": schema.current,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -21,7 +22,8 @@ from quizsvc.quiz.generate import MAX_SEED
 from quizsvc.security.identity import login_manager
 from quizsvc.services import analytics, catalog, instructor
 from quizsvc.services.analytics import SMALL_SAMPLE
-from quizsvc.services.figures import Figure, figure_key, get_figure_cache, prepare_svg
+from quizsvc.services.figure_store import Figure
+from quizsvc.services.figures import figure_key, get_figure_cache, prepare_svg
 from quizsvc.services.question_lines import first_line
 from quizsvc.services.template_report import CHECK_SEEDS, Pending, report_jobs
 
@@ -172,7 +174,7 @@ def analytics_template(template_id: str) -> ResponseReturnValue:
             _chart(
                 "facility",
                 [effect.name, [(g.label, g.n, g.correct) for g in effect.groups]],
-                lambda effect=effect: facility_chart(effect),
+                partial(facility_chart, effect),
             ).svg
         )
         for effect in result.effects

@@ -197,9 +197,7 @@ def _save(view: QuestionView, entered: Any) -> None:
               "error")  # fmt: skip
 
 
-def _question_page(
-    view: QuestionView, form: AnswerForm, error: str | None = None
-) -> ResponseReturnValue:
+def _question_page(view: QuestionView, form: AnswerForm, error: str | None = None) -> str:
     attempt = view.attempt
     return render_template(
         "quiz/question.html",
