@@ -70,6 +70,18 @@ def latest_response(question: AttemptQuestion) -> Response | None:
     )
 
 
+def latest_responses(attempt: Attempt) -> dict[int, Response]:
+    """Each answered question's latest response by question id, in one query."""
+    query = (
+        select(Response)
+        .join(AttemptQuestion)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+        .order_by(Response.seq)
+    )
+    # Ordered by seq: a later try replaces an earlier one.
+    return {response.question_id: response for response in get_session().scalars(query)}
+
+
 def draft_of(question: AttemptQuestion) -> AnswerDraft | None:
     return get_session().scalar(select(AnswerDraft).where(AnswerDraft.question_id == question.id))
 

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from quizsvc.db import get_session
-from quizsvc.progress.models import Attempt, AttemptQuestion, Response, User, utcnow
+from quizsvc.progress.models import Attempt, User, utcnow
 from quizsvc.quiz import AnswerError, Variant, grade
 from quizsvc.services import progress_events
 from quizsvc.services.attempts.access import drafts_of, get_attempt, latest_response, over
 from quizsvc.services.attempts.recording import jsonable, record
-from quizsvc.services.attempts.views import QuestionView, question_view, results_visible
+from quizsvc.services.attempts.views import QuestionView, attempt_views, results_visible
 from quizsvc.services.errors import Conflict
 
 
@@ -134,16 +133,4 @@ def review(user: User, attempt_id: int) -> list[QuestionView]:
             "Your answers are submitted. Your instructor releases the results of this "
             "assessment later; its page in your course says when."
         )
-    latest: dict[int, Response] = {}
-    query = (
-        select(Response)
-        .join(AttemptQuestion)
-        .where(AttemptQuestion.attempt_id == attempt.id)
-        .order_by(Response.seq)
-    )
-    for response in get_session().scalars(query):
-        latest[response.question_id] = response  # ordered by seq: the last one wins
-    drafts = drafts_of(attempt)
-    return [
-        question_view(attempt, q, latest.get(q.id), drafts.get(q.id)) for q in attempt.questions
-    ]
+    return attempt_views(attempt)

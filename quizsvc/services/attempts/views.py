@@ -13,7 +13,13 @@ from quizsvc.progress.draft_models import AnswerDraft
 from quizsvc.progress.models import Attempt, AttemptQuestion, Mode, Response
 from quizsvc.quiz import Variant, correct_answer_html
 from quizsvc.services.attempts import tries
-from quizsvc.services.attempts.access import draft_of, latest_response, over
+from quizsvc.services.attempts.access import (
+    draft_of,
+    drafts_of,
+    latest_response,
+    latest_responses,
+    over,
+)
 from quizsvc.services.attempts.earlier import EarlierAnswer
 
 
@@ -116,7 +122,11 @@ def question_view(
     question: AttemptQuestion,
     latest: Response | None = _UNLOADED,
     draft: AnswerDraft | None = _UNLOADED,
+    *,
+    staff: bool = False,
 ) -> QuestionView:
+    """What may be seen of one question: by its learner, or by ``staff`` of the course, who
+    see keys and feedback whatever the release setting and never answer."""
     variant = Variant.from_dict(question.variant)
     if latest is _UNLOADED:
         latest = latest_response(question) if question.answered else None
@@ -126,9 +136,8 @@ def question_view(
     practice = attempt.mode is Mode.PRACTICE
     allowed = tries.of_question(attempt, question)
     settled = latest is not None and (latest.correct or latest.seq >= allowed)
-    reveal = closed or (practice and settled)
-    reveal = reveal and results_visible(attempt)
-    can_answer = not closed and (not practice or not settled)
+    reveal = staff or ((closed or (practice and settled)) and results_visible(attempt))
+    can_answer = not staff and not closed and (not practice or not settled)
     return QuestionView(
         attempt=attempt,
         question=question,
@@ -143,6 +152,15 @@ def question_view(
         can_answer=can_answer,
         tries_allowed=allowed if practice else 1,
     )
+
+
+def attempt_views(attempt: Attempt, *, staff: bool = False) -> list[QuestionView]:
+    """Every question of an attempt as `question_view` shows it, loaded in two queries."""
+    latest, drafts = latest_responses(attempt), drafts_of(attempt)
+    return [
+        question_view(attempt, q, latest.get(q.id), drafts.get(q.id), staff=staff)
+        for q in attempt.questions
+    ]
 
 
 def results_visible(attempt: Attempt) -> bool:

@@ -20,12 +20,10 @@ from sqlalchemy import select
 
 from quizsvc.db import get_session
 from quizsvc.progress.courses import Assessment, AssessmentAttempt, Course, CourseRole
-from quizsvc.progress.draft_models import AnswerDraft
-from quizsvc.progress.models import Attempt, AttemptQuestion, Mode, Response, User
-from quizsvc.quiz import Variant, correct_answer_html
-from quizsvc.services.attempts import QuestionView, tries
-from quizsvc.services.attempts.access import drafts_of
+from quizsvc.progress.models import Attempt, User
+from quizsvc.services.attempts import QuestionView
 from quizsvc.services.attempts.finishing import close_if_over
+from quizsvc.services.attempts.views import attempt_views
 from quizsvc.services.courses.assessments import assessments_of
 from quizsvc.services.courses.people import Seat, members, staff_course
 from quizsvc.services.errors import NotFound
@@ -166,40 +164,7 @@ def staff_attempt(user: User, course_id: int, attempt_id: int) -> StaffAttempt:
         raise NotFound("This course has no such attempt.")
     attempt = link.attempt
     close_if_over(attempt)
-    latest: dict[int, Response] = {}
-    query = (
-        select(Response)
-        .join(AttemptQuestion)
-        .where(AttemptQuestion.attempt_id == attempt.id)
-        .order_by(Response.seq)
-    )
-    for response in get_session().scalars(query):
-        latest[response.question_id] = response
-    drafts = drafts_of(attempt)
-    views = [_revealed(attempt, q, latest.get(q.id), drafts.get(q.id)) for q in attempt.questions]
+    views = attempt_views(attempt, staff=True)
     student = get_session().get(User, link.user_id)
     assert student is not None
     return StaffAttempt(seat, link.assessment, student, attempt, link.number, views)
-
-
-def _revealed(
-    attempt: Attempt,
-    question: AttemptQuestion,
-    latest: Response | None,
-    draft: AnswerDraft | None,
-) -> QuestionView:
-    variant = Variant.from_dict(question.variant)
-    return QuestionView(
-        attempt=attempt,
-        question=question,
-        public=variant.public_dict(),
-        latest=latest,
-        draft=draft,
-        reveal=True,
-        explanation_html=variant.explanation_html,
-        correct_answer_html=latest.correct_answer_html if latest else correct_answer_html(variant),
-        hints_html=variant.hints_html[: question.hints_shown],
-        hints_total=len(variant.hints_html),
-        can_answer=False,
-        tries_allowed=tries.of_question(attempt, question) if attempt.mode is Mode.PRACTICE else 1,
-    )
