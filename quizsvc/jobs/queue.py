@@ -31,8 +31,11 @@ from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from quizsvc import metrics
+from quizsvc.progress.lti import Passback
 from quizsvc.services import catalog, pools
 from quizsvc.services.background import EXTENSION_KEY as BACKGROUND_KEY
+from quizsvc.services.lti import passback
+from quizsvc.services.lti.keys import tool_key
 from quizsvc.services.template_report import report_jobs
 from quizsvc.settings import Settings
 
@@ -73,6 +76,14 @@ class Jobs:
         )
         self.huey.periodic_task(crontab(minute="*"), name="pools_reconcile_periodic")(
             self._in_app("pools_reconcile", self._reconcile)
+        )
+        # LMS scores: each finish enqueues its own; the periodic task sends the retries that
+        # fell due (backoff in services.lti.passback) and any score whose job was lost.
+        self.lti_passback = task(name="lti_passback")(
+            self._in_app("lti_passback", self._send_scores)
+        )
+        self.huey.periodic_task(crontab(minute="*"), name="lti_passback_periodic")(
+            self._in_app("lti_passback_due", self._send_due_scores)
         )
         self.huey.on_startup()(self._worker_started)
 
@@ -128,6 +139,16 @@ class Jobs:
         torch.set_num_threads(1)
         self.reconcile_pools()
 
+    def _send_scores(self, attempt_ids: list[int]) -> int:
+        """Send these scores if they are due (a score sent already is left alone)."""
+        key = tool_key(self.app)
+        outcomes = [passback.send(attempt_id, key) for attempt_id in attempt_ids]
+        return sum(1 for outcome in outcomes if outcome is Passback.SENT)
+
+    def _send_due_scores(self) -> int:
+        outcomes = passback.send_due(tool_key(self.app))
+        return sum(1 for _, outcome in outcomes if outcome is Passback.SENT)
+
     def pending(self) -> int:
         return int(self.huey.pending_count())
 
@@ -161,6 +182,12 @@ class QueueBackground:
 
     def compute_report(self, template_id: str, seeds: int) -> None:
         jobs_of(self.app).report(template_id, seeds)
+
+    def send_lti_scores(self, attempt_ids: Collection[int]) -> None:
+        try:
+            jobs_of(self.app).lti_passback(list(attempt_ids))
+        except Exception:  # the scores stay due: the periodic task sends them
+            logger.warning("could not enqueue LTI score passback", exc_info=True)
 
 
 def jobs_of(app: Flask) -> Jobs:

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from quizsvc.db import get_session
 from quizsvc.progress.lti import LtiAttempt, LtiLink, LtiPlatform, Passback
@@ -38,6 +38,9 @@ MAX_TRIES = 8
 FIRST_DELAY = timedelta(minutes=1)
 MAX_DELAY = timedelta(hours=2)
 HTTP_TIMEOUT = 10.0
+# A sender holds a due score this long: another sender (the periodic task, the command, a
+# second job for the same attempt) leaves it alone meanwhile, and picks it up after a crash.
+SEND_LEASE = timedelta(minutes=2)
 # (token URL, client id, scopes) -> (token, expiry); keyed by the URL, not a row id, so a
 # re-registered or another database's platform never gets a token issued to another.
 _tokens: dict[tuple[str, str, str], tuple[str, float]] = {}
@@ -75,12 +78,35 @@ def resend(attempt_id: int) -> None:
         get_session().commit()
 
 
+def _claim(attempt_id: int) -> bool:
+    """Take a due score whose time has come, in one statement: of two senders racing for it,
+    one sends and the other finds it taken (so a score is never sent twice at once)."""
+    now = utcnow()
+    claimed = get_session().execute(
+        update(LtiAttempt)
+        .where(
+            LtiAttempt.attempt_id == attempt_id,
+            LtiAttempt.passback == Passback.DUE,
+            LtiAttempt.next_try_at <= now,
+        )
+        .values(next_try_at=now + SEND_LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    get_session().commit()
+    return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
 def send(attempt_id: int, key: ToolKey) -> Passback:
-    """Try to send one due score; record the outcome (and the next try after a failure)."""
+    """Send one score if it is due now; record the outcome (and the next try after a
+    failure). Idempotent: a score that is sent, waiting for its retry, or being sent by
+    another worker is left as it is, and its state returned."""
     session = get_session()
-    row = session.get(LtiAttempt, attempt_id)
-    if row is None or row.passback is not Passback.DUE:
+    if not _claim(attempt_id):
+        row = session.get(LtiAttempt, attempt_id)
         return row.passback if row else Passback.NO_SERVICE
+    row = session.get(LtiAttempt, attempt_id)
+    assert row is not None
+    session.refresh(row)
     link = row.link
     if SCOPE_SCORE not in link.ags_scopes or not (link.lineitem_url or link.lineitems_url):
         row.passback, row.next_try_at = Passback.NO_SERVICE, None
@@ -103,6 +129,11 @@ def send(attempt_id: int, key: ToolKey) -> Passback:
         )  # fmt: skip
     session.commit()
     return row.passback
+
+
+def send_due(key: ToolKey) -> list[tuple[int, Passback]]:
+    """Send every score that is due now (the periodic task and ``quizsvc lti passback``)."""
+    return [(attempt_id, send(attempt_id, key)) for attempt_id in due()]
 
 
 def _post_score(row: LtiAttempt, key: ToolKey) -> None:
