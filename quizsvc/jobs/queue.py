@@ -82,9 +82,9 @@ class Jobs:
         self.lti_passback = task(name="lti_passback")(
             self._in_app("lti_passback", self._send_scores)
         )
-        self.huey.periodic_task(crontab(minute="*"), name="lti_passback_periodic")(
-            self._in_app("lti_passback_due", self._send_due_scores)
-        )
+        self.send_due_lti_scores = self.huey.periodic_task(
+            crontab(minute="*"), name="lti_passback_periodic"
+        )(self._in_app("lti_passback_due", self._send_due_scores))
         self.huey.on_startup()(self._worker_started)
 
     def _in_app(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
