@@ -34,7 +34,7 @@ from quizsvc import metrics
 from quizsvc.progress.lti import Passback
 from quizsvc.services import catalog, pools
 from quizsvc.services.background import EXTENSION_KEY as BACKGROUND_KEY
-from quizsvc.services.lti import passback
+from quizsvc.services.lti import passback, roster
 from quizsvc.services.lti.keys import tool_key
 from quizsvc.services.template_report import report_jobs
 from quizsvc.settings import Settings
@@ -85,6 +85,10 @@ class Jobs:
         self.send_due_lti_scores = self.huey.periodic_task(
             crontab(minute="*"), name="lti_passback_periodic"
         )(self._in_app("lti_passback_due", self._send_due_scores))
+        # A course's roster from the LMS (Names and Roles); a failure is kept on the context.
+        self.lti_roster = task(name="lti_roster_sync", retries=RETRIES, retry_delay=60)(
+            self._in_app("lti_roster_sync", self._sync_roster)
+        )
         self.huey.on_startup()(self._worker_started)
 
     def _in_app(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -149,6 +153,9 @@ class Jobs:
         outcomes = passback.send_due(tool_key(self.app))
         return sum(1 for _, outcome in outcomes if outcome is Passback.SENT)
 
+    def _sync_roster(self, context_id: int) -> int:
+        return roster.sync(context_id, tool_key(self.app)).members
+
     def pending(self) -> int:
         return int(self.huey.pending_count())
 
@@ -188,6 +195,12 @@ class QueueBackground:
             jobs_of(self.app).lti_passback(list(attempt_ids))
         except Exception:  # the scores stay due: the periodic task sends them
             logger.warning("could not enqueue LTI score passback", exc_info=True)
+
+    def sync_lti_roster(self, context_id: int) -> None:
+        try:
+            jobs_of(self.app).lti_roster(context_id)
+        except Exception:  # a launch never fails for its roster; the button asks again
+            logger.warning("could not enqueue an LTI roster sync", exc_info=True)
 
 
 def jobs_of(app: Flask) -> Jobs:

@@ -29,6 +29,11 @@ class Background(Protocol):
         request that finished them; the scores are stored as due already."""
         ...
 
+    def sync_lti_roster(self, context_id: int) -> None:
+        """Bring the course of this LMS context in line with the LMS's roster (Names and
+        Roles Provisioning, services.lti.roster)."""
+        ...
+
 
 def background(app: Flask | None = None) -> Background:
     found: Background = (app or current_app).extensions[EXTENSION_KEY]

@@ -141,7 +141,7 @@ def _post_score(row: LtiAttempt, key: ToolKey) -> None:
     platform = link.platform
     maximum = float(len(attempt.questions))
     scopes = [s for s in (SCOPE_LINEITEM, SCOPE_SCORE) if s in link.ags_scopes]
-    token = _access_token(platform, key, scopes)
+    token = access_token(platform, key, scopes)
     lineitem = link.lineitem_url or _find_or_create_lineitem(link, token, maximum)
     finished = attempt.finished_at or utcnow()
     score = {
@@ -189,7 +189,7 @@ def _find_or_create_lineitem(link: LtiLink, token: str, maximum: float) -> str:
     return url
 
 
-def _access_token(platform: LtiPlatform, key: ToolKey, scopes: list[str]) -> str:
+def access_token(platform: LtiPlatform, key: ToolKey, scopes: list[str]) -> str:
     """A bearer token for ``scopes`` (cached until shortly before it expires)."""
     wanted = " ".join(scopes)
     cached = _tokens.get((platform.access_token_url, platform.client_id, wanted))
