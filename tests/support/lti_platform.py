@@ -99,6 +99,7 @@ class TestPlatform:
     deployment_id = "deployment-1"
     contexts: ClassVar[dict[str, str]] = {
         "course-1": "Training deep networks", "course-2": "Optimisation", "course-3": "Norms",
+        "course-4": "Initialisation",
     }  # fmt: skip
 
     def __init__(self, tool_url: str, host: str = "localhost") -> None:
