@@ -14,7 +14,11 @@ lives outside the queue, where the jobs look it up again:
   every minute (`pools_reconcile`) ask for a fill of every pool below its target (at most one
   waiting fill per pool: `Jobs.ask_fill`);
 * a template report writes its progress beside it; a page that finds a report whose progress
-  stopped (services.template_report.LEASE_SECONDS) asks for it again.
+  stopped (services.template_report.LEASE_SECONDS) asks for it again;
+* an LMS score is stored as due before its job is asked (services.lti.passback); the job sends
+  only a due score it claims, and a periodic task every minute (`lti_passback_periodic`) sends
+  the retries that fell due and any score whose job was lost;
+* a roster sync reads the whole LMS roster again each time.
 
 Jobs run inside an app context of the app that enqueued them (web and worker build the same
 app from the same configuration), each with its own database session.

@@ -3,7 +3,9 @@
 ``GET /lti/jwks`` (the tool's public key), ``GET|POST /lti/login`` (OIDC login initiation),
 ``POST /lti/launch`` (the id_token), ``POST /lti/launch/confirm`` (the state from the
 platform's storage, inside a frame that keeps no cookies) and ``/lti/continue/<handoff>`` (the
-quiz, in the frame or in a new window); ``/lti/scores`` shows instructors the grade passback.
+quiz or staff page, in the frame or in a new window), ``/lti/deep-link/<handoff>`` (an
+instructor picks or creates the assessment of a new link); ``/lti/scores`` shows instructors
+the grade passback.
 The checks are :mod:`quizsvc.services.lti`'s; framing
 and cookies are :mod:`quizsvc.security.framing`'s. See docs/instructor-tools.md.
 """

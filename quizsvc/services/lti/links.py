@@ -146,8 +146,11 @@ def open_launch(login: LtiLogin, default_questions: int) -> Opened:
     link = _link(login, claims)
     session.flush()
     context = contexts.context_of_launch(login.platform, claims, account)
-    if context is not None and contexts.course_role(account.roles) is CourseRole.INSTRUCTOR:
-        _ask_roster(context)
+    if context is not None:  # inside a course, its role decides: staff see the staff page
+        role = contexts.course_role(account.roles)
+        staff = role in (CourseRole.INSTRUCTOR, CourseRole.TA)
+        if role is CourseRole.INSTRUCTOR:
+            _ask_roster(context)
     attempt, assessment = None, None
     if context is not None:
         custom = claims.get(CLAIM + "custom") or {}

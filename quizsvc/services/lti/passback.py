@@ -5,9 +5,11 @@ When an attempt taken through a link is finished (by the learner or its deadline
 ``services.progress_events``): the score is ours before anything is sent. Sending asks the
 platform's token URL for an access token (client credentials, with a client assertion signed by
 the tool's key), finds or creates the link's line item, and posts the score. A failure is
-recorded with its reason and tried again after 1, 2, 4, ... minutes (``quizsvc lti passback``
-sends what is due; ``quizsvc lti scores`` shows each state), and given up after ``MAX_TRIES``,
-until resent by hand (``quizsvc lti resend``).
+recorded with its reason and tried again after 1, 2, 4, ... minutes, and given up after
+``MAX_TRIES``, until resent by hand (``quizsvc lti resend``). Sending runs on the task queue:
+the finishing request asks for a job (``services.background.send_lti_scores``), the worker's
+periodic task sends the retries that fell due, ``quizsvc lti passback`` does so by hand; each
+claims a score before sending it (``_claim``), so they never send one twice at once.
 """
 
 from __future__ import annotations
