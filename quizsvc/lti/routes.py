@@ -183,6 +183,7 @@ def deep_link(handoff: str) -> ResponseReturnValue:
         except (InvalidInput, NotFound) as exc:  # a bad form, another course's assessment
             error = exc.message
         else:
+            framing.allow_form_post(_origin(answer.return_url))
             return render_template(
                 "lti/deep_link_return.html", answer=answer, minimal=True,
             )  # fmt: skip

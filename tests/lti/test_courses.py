@@ -73,6 +73,8 @@ def test_a_learner_first_is_told_the_course_is_not_set_up_then_roles_come_from_t
     # The instructor lands on the link's assessment's staff page.
     assessment = link_assessment(tool, "link-opt")
     assert staff.url.endswith(f"/courses/{course.id}/assessments/{assessment.id}")
+    # ... which the LMS may frame, as the quiz pages of a launched session.
+    assert f"frame-ancestors {lms.url}" in staff.headers["Content-Security-Policy"]
     assert assessment.course_id == course.id and assessment.lesson_ids == ["web-facts"]
     assert (assessment.mode.value, assessment.question_count) == ("practice", 2)
 

@@ -52,6 +52,10 @@ def test_an_instructor_creates_an_assessment_and_the_lms_takes_the_signed_link(
     assert chosen.status_code == 200, chosen.text[:500]
     action, token = returned_form(chosen)
     assert action == lms.url + "/deep-link-return"
+    # The page may post to the LMS (and only there besides us), inside the LMS's frame.
+    policy = chosen.headers["Content-Security-Policy"]
+    assert f"form-action 'self' {lms.url};" in policy
+    assert f"frame-ancestors {lms.url}" in policy
     # The signed response, as the browser's auto-post delivers it; the LMS verifies it.
     taken = client.post(action, data={"JWT": token})
     assert taken.status_code == 200 and "Link added" in taken.text, lms.deep_link_errors
