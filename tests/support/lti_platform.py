@@ -386,9 +386,10 @@ class TestPlatform:
             f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in params.items()
         )
         tool_origin = re.match(r"https?://[^/]+", self.tool_url).group(0)  # type: ignore[union-attr]
+        title = self.links[link_id].title if link_id in self.links else "Add a link"
         return Response(f"""<!doctype html>
 <title>LMS course</title>
-<h1>Training deep networks: {html.escape(self.links[link_id].title)}</h1>
+<h1>Training deep networks: {html.escape(title)}</h1>
 <form id="login" method="post" action="{self.tool_url}/lti/login" target="tool">{inputs}</form>
 <iframe name="tool" id="tool" title="quizsvc" style="width:1200px;height:800px"></iframe>
 <script>
