@@ -5,13 +5,16 @@ score reaches the line item; every refusal says why."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from quizsvc.db import get_session
-from quizsvc.progress.courses import Assessment, AssessmentAttempt, Course, Membership
-from quizsvc.progress.lti import LtiContext, LtiLink
+from quizsvc.jobs import jobs_of
+from quizsvc.progress.courses import Assessment, AssessmentAttempt, Course, Membership, Release
+from quizsvc.progress.lti import LtiAttempt, LtiContext, LtiLink
+from quizsvc.progress.models import utcnow
 from tests.lti.conftest import Tool
 from tests.lti.helpers import answer_all_and_finish, attempt_of, eventually, passback_row
 from tests.support.lti_platform import (
@@ -150,3 +153,37 @@ def test_a_link_with_a_bad_custom_parameter_is_refused_with_its_name(
     refused = launch(http_client(), lms, TEACHER, "link-bad")
     assert refused.status_code == 400 and "mode=" in refused.text
     assert re.search(r"practice, exam", refused.text)
+
+
+def test_a_score_waits_for_the_assessment_s_results_to_be_released(
+    tool: Tool, lms: TestPlatform
+) -> None:
+    """Results released after closing: the LMS gets the score after the close, not before."""
+    lms.links["link-later"] = Link("link-later", "Released later", {"lesson": "web-facts",
+                                                                   "questions": "1"})  # fmt: skip
+    launch(http_client(), lms, TEACHER, "link-later")
+    closes = utcnow() + timedelta(hours=1)
+    assessment_id = link_assessment(tool, "link-later").id
+    with tool.app.app_context():
+        stored = get_session().get(Assessment, assessment_id)
+        assert stored is not None
+        stored.release, stored.closes_at = Release.AFTER_CLOSE, closes
+        get_session().commit()
+    user = LmsUser("lms-later", "Lea Later", "lea@lms.example", STUDENT.roles)
+    lms.users[user.sub] = user
+    client = http_client()
+    attempt_id = attempt_of(launch(client, lms, user, "link-later"))
+    answer_all_and_finish(client, tool, attempt_id, review=False)
+    row = passback_row(tool, attempt_id)
+    assert row["passback"] == "due" and "released" in row["error"]
+    assert [s for s in lms.scores("link-later") if s["userId"] == user.sub] == []
+    with tool.app.app_context():  # the assessment has closed
+        stored = get_session().get(Assessment, assessment_id)
+        waiting = get_session().get(LtiAttempt, attempt_id)
+        assert stored is not None and waiting is not None
+        assert waiting.next_try_at == stored.closes_at
+        stored.closes_at = waiting.next_try_at = utcnow() - timedelta(minutes=1)
+        get_session().commit()
+    jobs_of(tool.app).send_due_lti_scores()
+    assert passback_row(tool, attempt_id)["passback"] == "sent"
+    assert [s["userId"] for s in lms.scores("link-later")] == [user.sub]

@@ -105,12 +105,17 @@ def answer(
     settings = claims.get(DL_CLAIM + "deep_linking_settings") or {}
     platform = request.login.platform
     now = int(time.time())
+    # The questions an attempt will have (a pool smaller than the count gives fewer), which
+    # is the scoreMaximum of each score sent (services.lti.passback).
+    pool = courses.templates_of(assessment.lesson_ids, assessment.objectives,
+                                assessment.template_ids)  # fmt: skip
+    maximum = min(assessment.question_count, len(pool)) or assessment.question_count
     item: dict[str, Any] = {
         "type": "ltiResourceLink",
         "title": assessment.title,
         "custom": {"assessment": str(assessment.id)},
         "lineItem": {
-            "scoreMaximum": assessment.question_count,
+            "scoreMaximum": maximum,
             "label": assessment.title,
             "resourceId": f"quizsvc-assessment-{assessment.id}",
         },

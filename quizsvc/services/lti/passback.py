@@ -28,6 +28,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from sqlalchemy import select, update
 
 from quizsvc.db import get_session
+from quizsvc.progress.courses import Release, assessment_of, results_withheld
 from quizsvc.progress.lti import LtiAttempt, LtiLink, LtiPlatform, Passback
 from quizsvc.progress.models import Attempt, utcnow
 from quizsvc.services.lti.keys import ToolKey
@@ -114,6 +115,9 @@ def send(attempt_id: int, key: ToolKey) -> Passback:
         row.passback, row.next_try_at = Passback.NO_SERVICE, None
         session.commit()
         return row.passback
+    if _withheld(row):
+        session.commit()
+        return row.passback
     try:
         _post_score(row, key)
     except PassbackError as exc:
@@ -131,6 +135,24 @@ def send(attempt_id: int, key: ToolKey) -> Passback:
         )  # fmt: skip
     session.commit()
     return row.passback
+
+
+def _withheld(row: LtiAttempt) -> bool:
+    """An assessment that releases results after it closes, or never, must not show them in
+    the LMS's gradebook earlier than here: the score waits (still due) until the last close,
+    or, released never, until the instructor changes the release setting."""
+    session = get_session()
+    if not results_withheld(session, row.attempt):
+        return False
+    assessment = assessment_of(session, row.attempt)
+    assert assessment is not None
+    row.next_try_at = assessment.last_close() if assessment.release is Release.AFTER_CLOSE else None
+    row.last_error = (
+        "Waiting for the assessment's results to be released (after it closes)."
+        if row.next_try_at is not None
+        else "The assessment never releases results: change its release setting, then resend it."
+    )
+    return True
 
 
 def send_due(key: ToolKey) -> list[tuple[int, Passback]]:
