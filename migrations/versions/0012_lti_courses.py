@@ -40,13 +40,13 @@ def upgrade() -> None:
             ["course.id"],
             name=op.f("fk_lti_context_course_id_course"),
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
         sa.ForeignKeyConstraint(
             ["platform_id"],
             ["lti_platform.id"],
             name=op.f("fk_lti_context_platform_id_lti_platform"),
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lti_context")),
         sa.UniqueConstraint("course_id", name=op.f("uq_lti_context_course_id")),
         sa.UniqueConstraint(
@@ -65,13 +65,13 @@ def upgrade() -> None:
             ["lti_account.id"],
             name=op.f("fk_lti_member_account_id_lti_account"),
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
         sa.ForeignKeyConstraint(
             ["context_id"],
             ["lti_context.id"],
             name=op.f("fk_lti_member_context_id_lti_context"),
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("context_id", "account_id", name=op.f("pk_lti_member")),
     )
 
