@@ -7,6 +7,7 @@ from flask import Flask
 
 from quizsvc.cli.app_context import pass_app
 from quizsvc.lti import tool_key
+from quizsvc.progress.lti import Passback
 from quizsvc.services.errors import ServiceError
 from quizsvc.services.lti import passback, platforms
 
@@ -80,13 +81,12 @@ def list_(app: Flask) -> None:
 @lti_group.command("passback")
 @pass_app
 def send_due(app: Flask) -> None:
-    """Send the scores that are due (run it every minute, e.g. from cron)."""
-    due = passback.due()
-    key = tool_key(app)
-    outcomes = [passback.send(attempt_id, key) for attempt_id in due]
-    sent = sum(1 for o in outcomes if o is passback.Passback.SENT)
-    click.echo(f"{sent} of {len(due)} due scores sent")
-    if sent < len(due):
+    """Send the scores that are due now (the worker does this every minute; run it by hand
+    when no worker runs)."""
+    outcomes = passback.send_due(tool_key(app))
+    sent = sum(1 for _, o in outcomes if o is Passback.SENT)
+    click.echo(f"{sent} of {len(outcomes)} due scores sent")
+    if sent < len(outcomes):
         raise SystemExit(1)
 
 

@@ -14,7 +14,11 @@ lives outside the queue, where the jobs look it up again:
   every minute (`pools_reconcile`) ask for a fill of every pool below its target (at most one
   waiting fill per pool: `Jobs.ask_fill`);
 * a template report writes its progress beside it; a page that finds a report whose progress
-  stopped (services.template_report.LEASE_SECONDS) asks for it again.
+  stopped (services.template_report.LEASE_SECONDS) asks for it again;
+* an LMS score is stored as due before its job is asked (services.lti.passback); the job sends
+  only a due score it claims, and a periodic task every minute (`lti_passback_periodic`) sends
+  the retries that fell due and any score whose job was lost;
+* a roster sync reads the whole LMS roster again each time.
 
 Jobs run inside an app context of the app that enqueued them (web and worker build the same
 app from the same configuration), each with its own database session.
@@ -31,8 +35,11 @@ from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from quizsvc import metrics
+from quizsvc.progress.lti import Passback
 from quizsvc.services import catalog, pools
 from quizsvc.services.background import EXTENSION_KEY as BACKGROUND_KEY
+from quizsvc.services.lti import passback, roster
+from quizsvc.services.lti.keys import tool_key
 from quizsvc.services.template_report import report_jobs
 from quizsvc.settings import Settings
 
@@ -73,6 +80,18 @@ class Jobs:
         )
         self.huey.periodic_task(crontab(minute="*"), name="pools_reconcile_periodic")(
             self._in_app("pools_reconcile", self._reconcile)
+        )
+        # LMS scores: each finish enqueues its own; the periodic task sends the retries that
+        # fell due (backoff in services.lti.passback) and any score whose job was lost.
+        self.lti_passback = task(name="lti_passback")(
+            self._in_app("lti_passback", self._send_scores)
+        )
+        self.send_due_lti_scores = self.huey.periodic_task(
+            crontab(minute="*"), name="lti_passback_periodic"
+        )(self._in_app("lti_passback_due", self._send_due_scores))
+        # A course's roster from the LMS (Names and Roles); a failure is kept on the context.
+        self.lti_roster = task(name="lti_roster_sync", retries=RETRIES, retry_delay=60)(
+            self._in_app("lti_roster_sync", self._sync_roster)
         )
         self.huey.on_startup()(self._worker_started)
 
@@ -128,6 +147,19 @@ class Jobs:
         torch.set_num_threads(1)
         self.reconcile_pools()
 
+    def _send_scores(self, attempt_ids: list[int]) -> int:
+        """Send these scores if they are due (a score sent already is left alone)."""
+        key = tool_key(self.app)
+        outcomes = [passback.send(attempt_id, key) for attempt_id in attempt_ids]
+        return sum(1 for outcome in outcomes if outcome is Passback.SENT)
+
+    def _send_due_scores(self) -> int:
+        outcomes = passback.send_due(tool_key(self.app))
+        return sum(1 for _, outcome in outcomes if outcome is Passback.SENT)
+
+    def _sync_roster(self, context_id: int) -> int:
+        return roster.sync(context_id, tool_key(self.app)).members
+
     def pending(self) -> int:
         return int(self.huey.pending_count())
 
@@ -161,6 +193,18 @@ class QueueBackground:
 
     def compute_report(self, template_id: str, seeds: int) -> None:
         jobs_of(self.app).report(template_id, seeds)
+
+    def send_lti_scores(self, attempt_ids: Collection[int]) -> None:
+        try:
+            jobs_of(self.app).lti_passback(list(attempt_ids))
+        except Exception:  # the scores stay due: the periodic task sends them
+            logger.warning("could not enqueue LTI score passback", exc_info=True)
+
+    def sync_lti_roster(self, context_id: int) -> None:
+        try:
+            jobs_of(self.app).lti_roster(context_id)
+        except Exception:  # a launch never fails for its roster; the button asks again
+            logger.warning("could not enqueue an LTI roster sync", exc_info=True)
 
 
 def jobs_of(app: Flask) -> Jobs:

@@ -3,37 +3,23 @@
 ``GET /lti/jwks`` (the tool's public key), ``GET|POST /lti/login`` (OIDC login initiation),
 ``POST /lti/launch`` (the id_token), ``POST /lti/launch/confirm`` (the state from the
 platform's storage, inside a frame that keeps no cookies) and ``/lti/continue/<handoff>`` (the
-quiz, in the frame or in a new window); ``/lti/scores`` shows instructors the grade passback.
+quiz or staff page, in the frame or in a new window), ``/lti/deep-link/<handoff>`` (an
+instructor picks or creates the assessment of a new link); ``/lti/scores`` shows instructors
+the grade passback.
 The checks are :mod:`quizsvc.services.lti`'s; framing
 and cookies are :mod:`quizsvc.security.framing`'s. See docs/instructor-tools.md.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask, Response
 
 from quizsvc.security import csrf
 from quizsvc.services import progress_events
-from quizsvc.services.lti import passback
-from quizsvc.services.lti.keys import ToolKey, load_or_create
+from quizsvc.services.background import background
+from quizsvc.services.lti.keys import tool_key
 
-
-def tool_key(app: Flask) -> ToolKey:
-    """The tool's key pair, from the instance folder (created there on first use)."""
-    key: ToolKey | None = app.extensions.get("quizsvc.lti.key")
-    if key is None:
-        key = app.extensions["quizsvc.lti.key"] = load_or_create(Path(app.instance_path))
-    return key
-
-
-def send_scores(app: Flask, attempt_ids: list[int]) -> None:
-    """Send these due scores now, each failure recorded for its retry."""
-    with app.app_context():
-        key = tool_key(app)
-        for attempt_id in attempt_ids:
-            passback.send(attempt_id, key)
+__all__ = ["init_app", "tool_key"]
 
 
 def init_app(app: Flask) -> None:
@@ -45,9 +31,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _send_due_scores(response: Response) -> Response:
-        # A request that finished a linked attempt sends its score once it has answered, so
-        # the learner never waits on the LMS; failures wait for `quizsvc lti passback`.
+        # A request that finished a linked attempt hands its score to the task queue, so the
+        # learner never waits on the LMS. Not `response.call_on_close`: a server calls that
+        # only if the client reads the whole response, and a browser that resets the
+        # connection after a redirect (Chromium does, after a POST) left the score due.
         due = progress_events.lti_scores_due()
         if due:
-            response.call_on_close(lambda: send_scores(app, due))
+            background(app).send_lti_scores(due)
         return response

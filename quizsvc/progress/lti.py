@@ -66,6 +66,8 @@ class LtiLogin(Base):
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
     handoff: Mapped[str | None] = mapped_column(String(64), unique=True)
     handed_off_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Where the launch leads when it opens no attempt (a staff page, the deep-linking page).
+    target: Mapped[str | None] = mapped_column(String(300))
 
     platform: Mapped[LtiPlatform] = relationship()
 
@@ -153,3 +155,44 @@ def mark_due(session: Session, attempt_id: int) -> bool:
         return False
     row.passback, row.next_try_at = Passback.DUE, utcnow()
     return True
+
+
+class LtiContext(Base):
+    """An LMS course (issuer, deployment, context id) and our course behind it: created on an
+    instructor's first launch, its roster kept by launches and Names and Roles syncs."""
+
+    __tablename__ = "lti_context"
+    __table_args__ = (UniqueConstraint("issuer", "deployment_id", "context_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    context_id: Mapped[str] = mapped_column(String(255))
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), unique=True)
+    title: Mapped[str] = mapped_column(String(255), default="")
+    # The Names and Roles membership URL of the latest launch that carried it.
+    memberships_url: Mapped[str | None] = mapped_column(String(1000))
+    synced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_sync_error: Mapped[str] = mapped_column(Text, default="")
+
+    platform: Mapped[LtiPlatform] = relationship()
+
+
+class LtiMember(Base):
+    """An LMS account in a context's roster, as the LMS last said: a launch or a roster sync
+    adds it; a sync that no longer lists it marks it removed (and takes its course seat)."""
+
+    __tablename__ = "lti_member"
+
+    context_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_context.id", ondelete="CASCADE"), primary_key=True
+    )
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20))  # a CourseRole value
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    account: Mapped[LtiAccount] = relationship()

@@ -74,7 +74,9 @@ def init_app(app: Flask) -> None:
     def _security_headers(response: Response) -> Response:
         headers = response.headers
         frame_origin = framing.frame_origin()
-        policy = framing.content_security_policy(CONTENT_SECURITY_POLICY, frame_origin)
+        policy = framing.content_security_policy(
+            CONTENT_SECURITY_POLICY, frame_origin, framing.form_origin()
+        )
         headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")

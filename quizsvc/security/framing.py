@@ -6,8 +6,12 @@ except pages reached through an LTI launch, which the launching platform's origi
 * the LTI launch pages allow the origin of the platform they serve (:func:`allow_framing`,
   set per response, since inside a frame they may have no cookie);
 * a browser session opened by a launch remembers that origin (:func:`remember_frame_origin`),
-  and its quiz pages (the blueprints in ``FRAMABLE_BLUEPRINTS``) allow it too. Account,
+  and its quiz and course pages (the blueprints in ``FRAMABLE_BLUEPRINTS``: a student's
+  attempt, the assessment page where an instructor's launch lands) allow it too. Account,
   instructor and log-in pages never do.
+
+Forms post to our own origin only (``form-action 'self'``), except the one page that hands the
+LMS its Deep Linking answer, which may post to the LMS's return URL (:func:`allow_form_post`).
 
 A framable response carries no ``X-Frame-Options`` (it cannot name an origin). The session
 cookie of a launched session, which holds the CSRF secret too, is ``SameSite=None; Secure`` so
@@ -19,7 +23,7 @@ from __future__ import annotations
 from flask import Flask, g, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 
-FRAMABLE_BLUEPRINTS = frozenset({"quiz"})
+FRAMABLE_BLUEPRINTS = frozenset({"quiz", "courses"})
 SESSION_KEY = "lti_frame_origin"
 
 
@@ -41,10 +45,23 @@ def frame_origin() -> str | None:
     return origin
 
 
-def content_security_policy(base: str, origin: str | None) -> str:
+def allow_form_post(origin: str) -> None:
+    """This response's form may post to ``origin`` as well as to us."""
+    g.form_origin = origin
+
+
+def form_origin() -> str | None:
+    origin: str | None = g.get("form_origin")
+    return origin
+
+
+def content_security_policy(base: str, origin: str | None, form: str | None = None) -> str:
+    policy = base
+    if form is not None:
+        policy = policy.replace("form-action 'self'", f"form-action 'self' {form}")
     if origin is None:
-        return base
-    return base.replace("frame-ancestors 'none'", f"frame-ancestors {origin}")
+        return policy
+    return policy.replace("frame-ancestors 'none'", f"frame-ancestors {origin}")
 
 
 def _framed_session() -> bool:

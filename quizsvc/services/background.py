@@ -24,6 +24,16 @@ class Background(Protocol):
         """Compute the template's report (services.template_report) away from the request."""
         ...
 
+    def send_lti_scores(self, attempt_ids: Collection[int]) -> None:
+        """Send these finished attempts' LMS scores (services.lti.passback) away from the
+        request that finished them; the scores are stored as due already."""
+        ...
+
+    def sync_lti_roster(self, context_id: int) -> None:
+        """Bring the course of this LMS context in line with the LMS's roster (Names and
+        Roles Provisioning, services.lti.roster)."""
+        ...
+
 
 def background(app: Flask | None = None) -> Background:
     found: Background = (app or current_app).extensions[EXTENSION_KEY]

@@ -34,7 +34,7 @@ def on_finished(attempt: Attempt) -> None:
     """An attempt was just finished (by the learner or by its time limit)."""
     if lti.mark_due(get_session(), attempt.id):
         # Taken through an LMS link: its score is stored as due in this transaction; the
-        # request sends it once it has answered (quizsvc.lti).
+        # request then asks the task queue to send it (quizsvc.lti, the lti_passback job).
         g.setdefault(_LTI_DUE, []).append(attempt.id)
     if attempt.mode is not Mode.EXAM:
         return
@@ -48,5 +48,5 @@ def on_guest_merged(guest_id: int, account_id: int) -> None:
 
 
 def lti_scores_due() -> list[int]:
-    """The attempts whose LTI score this request made due (to send after its response)."""
+    """The attempts whose LTI score this request made due (for the queue to send)."""
     return list(g.get(_LTI_DUE, []))

@@ -18,9 +18,12 @@ from flask_login import current_user, login_required
 
 from quizsvc.progress.courses import Assessment, AssessmentMode, CourseRole, Release, SeedPolicy
 from quizsvc.services import catalog, courses
+from quizsvc.services.background import background
 from quizsvc.services.courses import regrade, statistics
 from quizsvc.services.courses.times import shown, to_local, to_utc, zone_names
 from quizsvc.services.errors import Conflict, InvalidInput, NotFound, ServiceError
+from quizsvc.services.lti import contexts as lti_contexts
+from quizsvc.services.lti import roster as lti_roster
 from quizsvc.web.courses_forms import (
     AccommodationForm,
     AssessmentForm,
@@ -197,6 +200,7 @@ def people(course_id: int) -> ResponseReturnValue:
         form=form,
         error=error,
         role_name=_role_name,
+        lms=lti_contexts.context_of_course(course_id),
     ), (422 if error else 200)
 
 
@@ -204,6 +208,16 @@ def _role_name(role: CourseRole) -> str:
     return {"instructor": "an instructor", "ta": "a teaching assistant", "student": "a student"}[
         role.value
     ]
+
+
+@bp.post("/courses/<int:course_id>/people/sync-lms")
+@login_required
+def sync_lms(course_id: int) -> ResponseReturnValue:
+    """Ask for a Names and Roles sync of the course's LMS roster (a job on the queue)."""
+    context = lti_roster.context_for_staff(_user(), course_id)
+    background().sync_lti_roster(context.id)
+    flash("The roster is being synced with the LMS; reload this page in a moment.", "info")
+    return redirect(url_for(".people", course_id=course_id))
 
 
 @bp.post("/courses/<int:course_id>/people/<int:user_id>/remove")

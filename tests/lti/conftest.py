@@ -16,7 +16,13 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.support.database import MigratedDatabase, make_app
-from tests.support.lti_platform import TestPlatform, loopback_is_secure
+from tests.support.lti_platform import (
+    TEACHER,
+    TestPlatform,
+    http_client,
+    launch,
+    loopback_is_secure,
+)
 from tests.support.site import configure
 
 
@@ -54,6 +60,11 @@ def lms(tool: Tool) -> Iterator[TestPlatform]:
             args=["lti", "platform", "add", *platform.registration()]
         )
         assert result.exit_code == 0, result.output
+        # The instructor opens the course's quiz link first: that creates the course of the
+        # LMS context and the link's assessment, which students then take.
+        with loopback_is_secure():
+            opened = launch(http_client(), platform, TEACHER, "link-facts")
+        assert opened.status_code == 200 and "/assessments/" in opened.url, opened.url
         yield platform
 
 

@@ -150,7 +150,9 @@ def test_a_replayed_id_token_is_refused(tool: Tool, lms: TestPlatform) -> None:
         ("nonce", "not-the-login-nonce", 401, "nonce"),
         (CLAIM + "deployment_id", "deployment-unknown", 403, "not registered"),
         (CLAIM + "version", "1.1", 400, "1.3.0"),
-        (CLAIM + "message_type", "LtiDeepLinkingRequest", 400, "does not handle"),
+        (CLAIM + "message_type", "LtiSubmissionReviewRequest", 400, "does not handle"),
+        # A deep-linking request must say where its answer goes.
+        (CLAIM + "message_type", "LtiDeepLinkingRequest", 400, "deep_link_return_url"),
     ],
 )
 def test_a_launch_with_a_wrong_claim_is_refused(

@@ -8,6 +8,12 @@ posted to them. ``course_page`` is an LMS page that frames the tool's launch and
 LTI platform storage (``lti.put_data``/``lti.get_data`` over postMessage), for the browser
 tests. Tests change its behaviour through attributes: ``tamper`` edits the claims before
 signing, ``signing_key`` signs with another key, ``fail_scores`` answers 503 to score posts.
+
+Deep Linking: ``lti_message_hint="deep-link:<context id>"`` sends an LtiDeepLinkingRequest;
+``/deep-link-return`` takes the tool's response only when its signature verifies against the
+tool's ``/lti/jwks`` (and its iss, aud, deployment, message type and data are right), and keeps
+it in ``deep_links``. Names and Roles: ``/nrps/<context id>`` serves ``rosters[context id]``
+``page_size`` members a page, linked by ``rel="next"``, to a token with the NRPS scope.
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
     "https://purl.imsglobal.org/spec/lti-ags/scope/score",
 ]
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
@@ -57,6 +66,7 @@ class Link:
     id: str
     title: str
     custom: dict[str, str]
+    context: str = "course-1"
 
 
 @dataclass
@@ -74,6 +84,10 @@ STUDENT = LmsUser("lms-student-1", "Ada Student", "ada@lms.example", [
 TEACHER = LmsUser("lms-teacher-1", "Tom Teacher", "tom@lms.example", [
     "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
 ])  # fmt: skip
+ASSISTANT = LmsUser("lms-ta-1", "Tia Assistant", "tia@lms.example", [
+    "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
+    "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
+])  # fmt: skip
 
 
 class TestPlatform:
@@ -83,7 +97,10 @@ class TestPlatform:
 
     client_id = "quizsvc-test-client"
     deployment_id = "deployment-1"
-    context: ClassVar[dict[str, str]] = {"id": "course-1", "title": "Training deep networks"}
+    contexts: ClassVar[dict[str, str]] = {
+        "course-1": "Training deep networks", "course-2": "Optimisation", "course-3": "Norms",
+        "course-4": "Initialisation",
+    }  # fmt: skip
 
     def __init__(self, tool_url: str, host: str = "localhost") -> None:
         self.tool_url = tool_url.rstrip("/")
@@ -94,13 +111,18 @@ class TestPlatform:
         self.tamper: Callable[[dict[str, Any]], None] | None = None
         self.fail_scores = 0
         self.url = ""
-        self.users = {u.sub: u for u in (STUDENT, TEACHER)}
+        self.users = {u.sub: u for u in (STUDENT, TEACHER, ASSISTANT)}
         self.links = {
             "link-facts": Link("link-facts", "Facts quiz", {"lesson": "web-facts"}),
             "link-empty": Link("link-empty", "Not set up yet", {}),
         }
         self.lineitems: dict[str, LineItem] = {}
-        self.tokens: set[str] = set()
+        self.tokens: dict[str, str] = {}  # token -> its scopes
+        self.deep_links: list[dict[str, Any]] = []  # verified deep-linking responses
+        self.deep_link_errors: list[str] = []
+        self.rosters: dict[str, list[LmsUser]] = {}
+        self.page_size = 2
+        self.roster_pages = 0  # pages served, to see that paging was followed
         self.id_tokens: list[str] = []  # every id_token issued, for replay tests
         self._ids = itertools.count(1)
         self.app = self._build()
@@ -167,25 +189,47 @@ class TestPlatform:
         app.add_url_rule("/lineitems", view_func=self._lineitems, methods=["GET", "POST"])
         app.add_url_rule("/lineitems/<item>/scores", view_func=self._scores, methods=["POST"])
         app.add_url_rule("/course/<link_id>", view_func=self._course_page)
+        app.add_url_rule("/deep-link-return", view_func=self._deep_link_return, methods=["POST"])
+        app.add_url_rule("/nrps/<context_id>", view_func=self._memberships)
         return app
 
     def _jwks(self) -> Response:
         jwk = RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
         return jsonify({"keys": [{**jwk, "kid": self.kid, "alg": "RS256", "use": "sig"}]})
 
-    def id_token(self, user: LmsUser, link: Link, nonce: str) -> str:
+    def id_token(self, user: LmsUser, link: Link | str, nonce: str) -> str:
+        """A resource-link launch of ``link``, or a deep-linking request from the context
+        named by a string."""
         now = int(time.time())
+        context_id = link.context if isinstance(link, Link) else link
         claims: dict[str, Any] = {
             "iss": self.issuer, "aud": self.client_id, "sub": user.sub, "iat": now,
             "exp": now + 300, "nonce": nonce, "name": user.name, "email": user.email,
-            CLAIM + "message_type": "LtiResourceLinkRequest", CLAIM + "version": "1.3.0",
-            CLAIM + "deployment_id": self.deployment_id,
+            CLAIM + "version": "1.3.0", CLAIM + "deployment_id": self.deployment_id,
             CLAIM + "target_link_uri": self.tool_url + "/lti/launch",
-            CLAIM + "resource_link": {"id": link.id, "title": link.title},
-            CLAIM + "roles": user.roles, CLAIM + "context": self.context,
-            CLAIM + "custom": link.custom,
-            AGS: {"scope": SCOPES, "lineitems": self.url + "/lineitems"},
+            CLAIM + "roles": user.roles,
+            CLAIM + "context": {"id": context_id, "title": self.contexts[context_id]},
         }  # fmt: skip
+        if context_id in self.rosters:  # Names and Roles offered where a roster is set
+            claims[NRPS] = {"context_memberships_url": f"{self.url}/nrps/{context_id}",
+                            "service_versions": ["2.0"]}  # fmt: skip
+        if isinstance(link, Link):
+            claims |= {
+                CLAIM + "message_type": "LtiResourceLinkRequest",
+                CLAIM + "resource_link": {"id": link.id, "title": link.title},
+                CLAIM + "custom": link.custom,
+                AGS: {"scope": SCOPES, "lineitems": self.url + "/lineitems"},
+            }  # fmt: skip
+        else:
+            claims |= {
+                CLAIM + "message_type": "LtiDeepLinkingRequest",
+                DL + "deep_linking_settings": {
+                    "deep_link_return_url": self.url + "/deep-link-return",
+                    "accept_types": ["ltiResourceLink"],
+                    "accept_presentation_document_targets": ["iframe", "window"],
+                    "data": f"opaque-{nonce[:8]}",
+                },
+            }  # fmt: skip
         if self.tamper:
             self.tamper(claims)
         key = self.signing_key or self.key
@@ -204,7 +248,9 @@ class TestPlatform:
         if wrong or not p.get("nonce") or not p.get("state"):
             abort(400, f"bad authentication request: {wrong or 'nonce/state missing'}")
         user = self.users[p["login_hint"]]
-        token = self.id_token(user, self.links[p["lti_message_hint"]], p["nonce"])
+        hint = p["lti_message_hint"]
+        target = hint.removeprefix("deep-link:") if hint.startswith("deep-link:") else None
+        token = self.id_token(user, target or self.links[hint], p["nonce"])
         fields = {"id_token": token, "state": p["state"]}
         inputs = "".join(
             f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in fields.items()
@@ -232,14 +278,70 @@ class TestPlatform:
             return Response('{"error": "invalid_client"}', 401)
         assert claims["sub"] == self.client_id
         token = secrets.token_urlsafe(16)
-        self.tokens.add(token)
+        self.tokens[token] = form.get("scope", "")
         return jsonify({"access_token": token, "token_type": "Bearer", "expires_in": 3600,
                         "scope": form.get("scope", "")})  # fmt: skip
 
-    def _authorized(self) -> None:
+    def _authorized(self, scope: str | None = None) -> None:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme != "Bearer" or token not in self.tokens:
             abort(401)
+        if scope is not None and scope not in self.tokens[token].split():
+            abort(403)
+
+    def _deep_link_return(self) -> Response:
+        """The tool's LtiDeepLinkingResponse: kept only if signed by the tool's key."""
+        try:
+            token = request.form["JWT"]
+            key = jwt.PyJWKClient(self.tool_url + "/lti/jwks").get_signing_key_from_jwt(token)
+            claims = jwt.decode(token, key.key, algorithms=["RS256"], audience=self.issuer,
+                                issuer=self.client_id,
+                                options={"require": ["exp", "iat", "nonce"]})  # fmt: skip
+        except (jwt.PyJWTError, KeyError) as exc:
+            self.deep_link_errors.append(repr(exc))
+            abort(400, f"deep-linking response refused: {exc!r}")
+        wrong = [
+            name for name, ok in [
+                ("message_type",
+                 claims.get(CLAIM + "message_type") == "LtiDeepLinkingResponse"),
+                ("version", claims.get(CLAIM + "version") == "1.3.0"),
+                ("deployment_id", claims.get(CLAIM + "deployment_id") == self.deployment_id),
+                ("data", str(claims.get(DL + "data", "")).startswith("opaque-")),
+            ] if not ok
+        ]  # fmt: skip
+        if wrong:
+            self.deep_link_errors.append(f"wrong {wrong}")
+            abort(400, f"deep-linking response refused: wrong {wrong}")
+        self.deep_links.append(claims)
+        for item in claims.get(DL + "content_items", []):
+            if item.get("type") == "ltiResourceLink":
+                link_id = f"link-dl-{len(self.deep_links)}"
+                self.links[link_id] = Link(link_id, item["title"], item.get("custom", {}))
+        return Response("<!doctype html><title>Link added</title><p>Link added.</p>")
+
+    def _memberships(self, context_id: str) -> Response:
+        """Names and Roles: one page of the context's roster, with a rel="next" link."""
+        self._authorized(NRPS_SCOPE)
+        if (
+            request.accept_mimetypes.best
+            != "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+        ):
+            abort(406)
+        roster = self.rosters.get(context_id, [])
+        page = int(request.args.get("page", "1"))
+        chunk = roster[(page - 1) * self.page_size : page * self.page_size]
+        self.roster_pages += 1
+        body = {
+            "id": request.url,
+            "context": {"id": context_id, "title": self.contexts[context_id]},
+            "members": [{"status": "Active", "user_id": u.sub, "name": u.name,
+                         "email": u.email, "roles": u.roles} for u in chunk],
+        }  # fmt: skip
+        response = jsonify(body)
+        response.content_type = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+        if page * self.page_size < len(roster):
+            response.headers["Link"] = f'<{self.url}/nrps/{context_id}?page={page + 1}>; rel="next"'
+        return response
 
     def _lineitems(self) -> Response:
         self._authorized()
@@ -284,9 +386,10 @@ class TestPlatform:
             f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in params.items()
         )
         tool_origin = re.match(r"https?://[^/]+", self.tool_url).group(0)  # type: ignore[union-attr]
+        title = self.links[link_id].title if link_id in self.links else "Add a link"
         return Response(f"""<!doctype html>
 <title>LMS course</title>
-<h1>Training deep networks: {html.escape(self.links[link_id].title)}</h1>
+<h1>Training deep networks: {html.escape(title)}</h1>
 <form id="login" method="post" action="{self.tool_url}/lti/login" target="tool">{inputs}</form>
 <iframe name="tool" id="tool" title="quizsvc" style="width:1200px;height:800px"></iframe>
 <script>

@@ -21,6 +21,7 @@ from quizsvc.services.courses.assessments import (
     create_assessment,
     find_assessment,
     get_assessment,
+    open_assessment,
     remove_accommodation,
     set_accommodation,
     staff_assessment,
@@ -61,6 +62,7 @@ from quizsvc.services.courses.people import (
     remove_member,
     staff_course,
     update_course,
+    withdraw,
 )
 
 __all__ = [
@@ -93,6 +95,7 @@ __all__ = [
     "member_course",
     "members",
     "new_invite",
+    "open_assessment",
     "open_course",
     "operator_seat",
     "remove_accommodation",
@@ -110,4 +113,5 @@ __all__ = [
     "update_assessment",
     "update_course",
     "window",
+    "withdraw",
 ]

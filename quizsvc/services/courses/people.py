@@ -218,6 +218,24 @@ def remove_member(user: User, course_id: int, member_id: int) -> None:
     get_session().commit()
 
 
+def withdraw(course: Course, user_id: int) -> bool:
+    """Take `user_id`'s seat in `course` for an integration that says they left (an LMS
+    roster); their attempts stay. The last instructor keeps theirs. True if a seat was taken."""
+    membership = get_session().scalar(
+        select(Membership).where(Membership.course_id == course.id, Membership.user_id == user_id)
+    )
+    if membership is None:
+        return False
+    if (
+        membership.role is CourseRole.INSTRUCTOR
+        and len(members(course, CourseRole.INSTRUCTOR)) == 1
+    ):
+        return False
+    get_session().delete(membership)
+    get_session().commit()
+    return True
+
+
 def _membership_by_user(course: Course, user_id: int) -> Membership:
     membership = get_session().scalar(
         select(Membership).where(Membership.course_id == course.id, Membership.user_id == user_id)

@@ -18,9 +18,11 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Flask
 from jwt.algorithms import RSAAlgorithm
 
 KEY_FILE = "lti-tool-key.pem"
+EXTENSION_KEY = "quizsvc.lti.key"
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,12 @@ def load_or_create(folder: Path) -> ToolKey:
     if not isinstance(loaded, rsa.RSAPrivateKey):
         raise ValueError(f"{path} does not hold an RSA private key")
     return ToolKey(loaded, thumbprint(loaded.public_key()))
+
+
+def tool_key(app: Flask) -> ToolKey:
+    """The app's key pair, from its instance folder (created there on first use); the LTI
+    routes, the commands and the passback jobs all sign with this one."""
+    key: ToolKey | None = app.extensions.get(EXTENSION_KEY)
+    if key is None:
+        key = app.extensions[EXTENSION_KEY] = load_or_create(Path(app.instance_path))
+    return key

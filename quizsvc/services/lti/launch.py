@@ -6,8 +6,8 @@
    ours, recent and unused; PyJWT checks the signature against the platform's JWKS, the
    issuer, the audience (our client id; ``azp`` when there are several), ``exp`` and ``iat``;
    then the nonce must be the login's, the deployment registered, and the message a 1.3
-   resource-link launch. The login is marked used in the same statement that checks it, so a
-   replayed id_token is refused even when two arrive at once.
+   resource-link launch or deep-linking request. The login is marked used in the same
+   statement that checks it, so a replayed id_token is refused even when two arrive at once.
 3. The caller then proves the browser is the one that started the login (the state cookie,
    or the platform's storage inside a frame) before :mod:`.links` opens the quiz.
 """
@@ -30,6 +30,9 @@ from quizsvc.services.lti.platforms import find_platform
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+RESOURCE_LINK = "LtiResourceLinkRequest"
+DEEP_LINKING = "LtiDeepLinkingRequest"
 LOGIN_LIFETIME = timedelta(minutes=10)
 KEEP_LOGINS = timedelta(days=1)
 LEEWAY = 60  # seconds of clock difference accepted between the platform and us
@@ -155,10 +158,13 @@ def verify_launch(state: str, id_token: str) -> LtiLogin:
     if claims.get(CLAIM + "version") != "1.3.0":
         raise LaunchRefused("Only LTI 1.3.0 launches are supported.", 400)
     message = claims.get(CLAIM + "message_type")
-    if message != "LtiResourceLinkRequest":
-        raise LaunchRefused(f"This tool does not handle {message!r} messages yet.", 400)
-    if not (claims.get(CLAIM + "resource_link") or {}).get("id"):
+    if message not in (RESOURCE_LINK, DEEP_LINKING):
+        raise LaunchRefused(f"This tool does not handle {message!r} messages.", 400)
+    if message == RESOURCE_LINK and not (claims.get(CLAIM + "resource_link") or {}).get("id"):
         raise LaunchRefused("The launch names no resource link.", 400)
+    settings = claims.get(DL_CLAIM + "deep_linking_settings") or {}
+    if message == DEEP_LINKING and not settings.get("deep_link_return_url"):
+        raise LaunchRefused("The deep-linking request names no deep_link_return_url.", 400)
     used = session.execute(
         update(LtiLogin)
         .where(LtiLogin.state == state, LtiLogin.launched_at.is_(None))

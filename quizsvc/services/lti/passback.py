@@ -5,9 +5,11 @@ When an attempt taken through a link is finished (by the learner or its deadline
 ``services.progress_events``): the score is ours before anything is sent. Sending asks the
 platform's token URL for an access token (client credentials, with a client assertion signed by
 the tool's key), finds or creates the link's line item, and posts the score. A failure is
-recorded with its reason and tried again after 1, 2, 4, ... minutes (``quizsvc lti passback``
-sends what is due; ``quizsvc lti scores`` shows each state), and given up after ``MAX_TRIES``,
-until resent by hand (``quizsvc lti resend``).
+recorded with its reason and tried again after 1, 2, 4, ... minutes, and given up after
+``MAX_TRIES``, until resent by hand (``quizsvc lti resend``). Sending runs on the task queue:
+the finishing request asks for a job (``services.background.send_lti_scores``), the worker's
+periodic task sends the retries that fell due, ``quizsvc lti passback`` does so by hand; each
+claims a score before sending it (``_claim``), so they never send one twice at once.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from quizsvc.db import get_session
+from quizsvc.progress.courses import Release, assessment_of, results_withheld
 from quizsvc.progress.lti import LtiAttempt, LtiLink, LtiPlatform, Passback
 from quizsvc.progress.models import Attempt, utcnow
 from quizsvc.services.lti.keys import ToolKey
@@ -38,6 +41,9 @@ MAX_TRIES = 8
 FIRST_DELAY = timedelta(minutes=1)
 MAX_DELAY = timedelta(hours=2)
 HTTP_TIMEOUT = 10.0
+# A sender holds a due score this long: another sender (the periodic task, the command, a
+# second job for the same attempt) leaves it alone meanwhile, and picks it up after a crash.
+SEND_LEASE = timedelta(minutes=2)
 # (token URL, client id, scopes) -> (token, expiry); keyed by the URL, not a row id, so a
 # re-registered or another database's platform never gets a token issued to another.
 _tokens: dict[tuple[str, str, str], tuple[str, float]] = {}
@@ -75,15 +81,41 @@ def resend(attempt_id: int) -> None:
         get_session().commit()
 
 
+def _claim(attempt_id: int) -> bool:
+    """Take a due score whose time has come, in one statement: of two senders racing for it,
+    one sends and the other finds it taken (so a score is never sent twice at once)."""
+    now = utcnow()
+    claimed = get_session().execute(
+        update(LtiAttempt)
+        .where(
+            LtiAttempt.attempt_id == attempt_id,
+            LtiAttempt.passback == Passback.DUE,
+            LtiAttempt.next_try_at <= now,
+        )
+        .values(next_try_at=now + SEND_LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    get_session().commit()
+    return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
 def send(attempt_id: int, key: ToolKey) -> Passback:
-    """Try to send one due score; record the outcome (and the next try after a failure)."""
+    """Send one score if it is due now; record the outcome (and the next try after a
+    failure). Idempotent: a score that is sent, waiting for its retry, or being sent by
+    another worker is left as it is, and its state returned."""
     session = get_session()
-    row = session.get(LtiAttempt, attempt_id)
-    if row is None or row.passback is not Passback.DUE:
+    if not _claim(attempt_id):
+        row = session.get(LtiAttempt, attempt_id)
         return row.passback if row else Passback.NO_SERVICE
+    row = session.get(LtiAttempt, attempt_id)
+    assert row is not None
+    session.refresh(row)
     link = row.link
     if SCOPE_SCORE not in link.ags_scopes or not (link.lineitem_url or link.lineitems_url):
         row.passback, row.next_try_at = Passback.NO_SERVICE, None
+        session.commit()
+        return row.passback
+    if _withheld(row):
         session.commit()
         return row.passback
     try:
@@ -105,12 +137,35 @@ def send(attempt_id: int, key: ToolKey) -> Passback:
     return row.passback
 
 
+def _withheld(row: LtiAttempt) -> bool:
+    """An assessment that releases results after it closes, or never, must not show them in
+    the LMS's gradebook earlier than here: the score waits (still due) until the last close,
+    or, released never, until the instructor changes the release setting."""
+    session = get_session()
+    if not results_withheld(session, row.attempt):
+        return False
+    assessment = assessment_of(session, row.attempt)
+    assert assessment is not None
+    row.next_try_at = assessment.last_close() if assessment.release is Release.AFTER_CLOSE else None
+    row.last_error = (
+        "Waiting for the assessment's results to be released (after it closes)."
+        if row.next_try_at is not None
+        else "The assessment never releases results: change its release setting, then resend it."
+    )
+    return True
+
+
+def send_due(key: ToolKey) -> list[tuple[int, Passback]]:
+    """Send every score that is due now (the periodic task and ``quizsvc lti passback``)."""
+    return [(attempt_id, send(attempt_id, key)) for attempt_id in due()]
+
+
 def _post_score(row: LtiAttempt, key: ToolKey) -> None:
     link, attempt = row.link, row.attempt
     platform = link.platform
     maximum = float(len(attempt.questions))
     scopes = [s for s in (SCOPE_LINEITEM, SCOPE_SCORE) if s in link.ags_scopes]
-    token = _access_token(platform, key, scopes)
+    token = access_token(platform, key, scopes)
     lineitem = link.lineitem_url or _find_or_create_lineitem(link, token, maximum)
     finished = attempt.finished_at or utcnow()
     score = {
@@ -158,7 +213,7 @@ def _find_or_create_lineitem(link: LtiLink, token: str, maximum: float) -> str:
     return url
 
 
-def _access_token(platform: LtiPlatform, key: ToolKey, scopes: list[str]) -> str:
+def access_token(platform: LtiPlatform, key: ToolKey, scopes: list[str]) -> str:
     """A bearer token for ``scopes`` (cached until shortly before it expires)."""
     wanted = " ".join(scopes)
     cached = _tokens.get((platform.access_token_url, platform.client_id, wanted))

@@ -4,6 +4,12 @@
 // platform; the launch's confirm page reads it back (lti.get_data) and posts it to the server.
 (function () {
   "use strict";
+  // Deep Linking's answer: the signed response goes back to the LMS by a form post.
+  var answer = document.getElementById("lti-deep-link-return");
+  if (answer) answer.submit();
+})();
+(function () {
+  "use strict";
   var box = document.getElementById("lti-storage");
   if (!box) return;
   var TIMEOUT_MS = 2000;

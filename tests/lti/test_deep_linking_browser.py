@@ -1,0 +1,47 @@
+"""Deep Linking in Chromium, inside the LMS's frame: the instructor creates the assessment on
+our page and the browser auto-posts the signed answer to the LMS (which the page's CSP must
+allow), where the double verifies it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Playwright
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.lti.conftest import Tool
+from tests.lti.helpers import eventually
+from tests.support.lti_platform import DL, TEACHER, TestPlatform
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.xdist_group("lti"),
+    pytest.mark.usefixtures("fresh_platform"),
+]
+
+
+def test_the_deep_linking_answer_reaches_the_lms_from_the_frame(
+    playwright: Playwright, tool: Tool, lms: TestPlatform
+) -> None:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    before = len(lms.deep_links)
+    try:
+        page.goto(f"{lms.url}/course/deep-link:course-1?storage=1&user={TEACHER.sub}")
+        frame = page.frame_locator("#tool")
+        frame.get_by_role("heading", name="Choose what this link opens").wait_for()
+        frame.get_by_label("Title", exact=True).fill("Framed exam")
+        frame.get_by_label("Questions", exact=True).fill("2")
+        frame.get_by_role("button", name="Create it and use it").click()
+        frame.get_by_text("Link added").wait_for()  # the LMS's answer, inside the frame
+        claims = eventually(lambda: lms.deep_links[before:] or None, "the answer reaches the LMS")
+        (item,) = claims[-1][DL + "content_items"]
+        assert item["title"] == "Framed exam" and item["lineItem"]["scoreMaximum"] == 2
+    finally:
+        context.close()
+        browser.close()
+    assert [e for e in errors if "Content Security Policy" in e] == []
