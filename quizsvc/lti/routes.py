@@ -18,6 +18,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
 
 from quizsvc.db import get_session
 from quizsvc.lti import tool_key
@@ -53,6 +54,7 @@ def login() -> ResponseReturnValue:
     """OIDC third-party login initiation: remember a state and nonce, go to the platform."""
     params = {key: str(value) for key, value in request.values.items()}
     started, auth_url = launch.begin_login(params, url_for(".launch_", _external=True))
+    response: BaseResponse
     framing.allow_framing(started.platform.frame_origin)
     if started.storage_target:
         # Inside the LMS's frame the state cookie may be dropped: also keep the state in the
@@ -109,7 +111,7 @@ def confirm() -> ResponseReturnValue:
     return _open(found)
 
 
-def _open(verified: LtiLogin) -> Response:
+def _open(verified: LtiLogin) -> BaseResponse:
     """Log the LMS user in and go on: a student to the attempt, staff to the assessment's page,
     an instructor's deep-linking request to the choice (each through the check that the
     cookie stuck, or the handoff)."""
