@@ -18,7 +18,9 @@ lives outside the queue, where the jobs look it up again:
 * an LMS score is stored as due before its job is asked (services.lti.passback); the job sends
   only a due score it claims, and a periodic task every minute (`lti_passback_periodic`) sends
   the retries that fell due and any score whose job was lost;
-* a roster sync reads the whole LMS roster again each time.
+* a roster sync reads the whole LMS roster again each time;
+* a periodic task every minute (`attempts_settle_periodic`) grades the timed attempts whose
+  deadline passed unvisited; grading one twice is a no-op.
 
 Jobs run inside an app context of the app that enqueued them (web and worker build the same
 app from the same configuration), each with its own database session.
@@ -36,7 +38,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from quizsvc import metrics
 from quizsvc.progress.lti import Passback
-from quizsvc.services import catalog, pools
+from quizsvc.services import attempts, catalog, pools
 from quizsvc.services.background import EXTENSION_KEY as BACKGROUND_KEY
 from quizsvc.services.lti import passback, roster
 from quizsvc.services.lti.keys import tool_key
@@ -89,6 +91,11 @@ class Jobs:
         self.send_due_lti_scores = self.huey.periodic_task(
             crontab(minute="*"), name="lti_passback_periodic"
         )(self._in_app("lti_passback_due", self._send_due_scores))
+        # Timed attempts nobody came back to are graded within a minute, so the gradebook and
+        # the LMS do not wait for a visit; the scores this makes due are sent at once.
+        self.settle_attempts = self.huey.periodic_task(
+            crontab(minute="*"), name="attempts_settle_periodic"
+        )(self._in_app("attempts_settle", self._settle_overdue))
         # A course's roster from the LMS (Names and Roles); a failure is kept on the context.
         self.lti_roster = task(name="lti_roster_sync", retries=RETRIES, retry_delay=60)(
             self._in_app("lti_roster_sync", self._sync_roster)
@@ -156,6 +163,12 @@ class Jobs:
     def _send_due_scores(self) -> int:
         outcomes = passback.send_due(tool_key(self.app))
         return sum(1 for _, outcome in outcomes if outcome is Passback.SENT)
+
+    def _settle_overdue(self) -> int:
+        graded = attempts.settle_overdue()
+        if graded:
+            self._send_due_scores()
+        return graded
 
     def _sync_roster(self, context_id: int) -> int:
         return roster.sync(context_id, tool_key(self.app)).members

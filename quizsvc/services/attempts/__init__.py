@@ -29,7 +29,14 @@ from quizsvc.services.attempts.answering import (
     submit_answer,
 )
 from quizsvc.services.attempts.drafts import save_draft
-from quizsvc.services.attempts.finishing import FinishCheck, finish, finish_check, review, settle
+from quizsvc.services.attempts.finishing import (
+    FinishCheck,
+    finish,
+    finish_check,
+    review,
+    settle,
+    settle_overdue,
+)
 from quizsvc.services.attempts.start import (
     DEFAULT_DRILL_MINUTES,
     DEFAULT_QUESTIONS,
@@ -69,6 +76,7 @@ __all__ = [
     "review",
     "save_draft",
     "settle",
+    "settle_overdue",
     "show_question",
     "start_drill",
     "start_lesson_attempt",
