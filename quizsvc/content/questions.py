@@ -23,7 +23,7 @@ from quizsvc.content.scope import RESERVED, Scope, parse_expression, parse_value
 from quizsvc.content.simcheck import check_template_sims
 from quizsvc.content.yamlnodes import YList, YMap
 from quizsvc.kinds import REGISTRY, QuestionKind
-from quizsvc.kinds.base import Fields
+from quizsvc.kinds.tools import Fields
 
 COMMON_KEYS = (
     "id", "kind", "objectives", "difficulty", "tags", "params", "constraints", "sims", "values",

@@ -8,25 +8,35 @@ analytics gives its answers. The rest of the code asks the registry (:mod:`quizs
 never tests a kind's name.
 
 The package sits at the bottom of the layers and imports no other quizsvc package: each hook
-receives what it needs from the layer that calls it (a :class:`Fields` reader from content, a
-:class:`Generation` from quiz, a QTI or GIFT writer from export, label helpers from analytics).
+receives what it needs from the layer that calls it, through the protocols of
+:mod:`quizsvc.kinds.tools` (a reader from content, a generation from quiz, a writer from
+export, label helpers from analytics).
 So content validates every kind without importing torch, quiz stays pure, and a kind can be
 tested alone.
 """
 
 from __future__ import annotations
 
-import random
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, NoReturn, Protocol
-from xml.etree.ElementTree import Element
+from typing import Any, ClassVar, Literal
 
 from markupsafe import Markup
 from wtforms import Form
 
 from quizsvc.kinds.numbers import AnswerError
+from quizsvc.kinds.tools import (
+    Fields,
+    Generation,
+    GiftWriter,
+    LabelTools,
+    Lettered,
+    MoodleWriter,
+    OutcomeTools,
+    QtiItem,
+    VariantData,
+)
 
 CORRECT_HTML = "<p>Correct.</p>"
 IDS = "abcdefghijklmnopqrstuvwxyz"  # choice and item ids in the order shown
@@ -56,213 +66,6 @@ class Finding:
     message: str
     fix: str
     detail: str = ""
-
-
-# --- tools lent by the layers above ------------------------------------------------------------
-
-
-class Fields(Protocol):
-    """One mapping of a question block (content): every read reports its problems at the file
-    and line of the key or value, with a fix, and returns a usable default."""
-
-    @property
-    def line(self) -> int: ...
-    def has(self, key: str) -> bool: ...
-    def check_keys(self, keys: Sequence[str]) -> None: ...
-    def require(self, key: str, fix: str) -> bool: ...
-    def text(self, key: str, *, required: bool = False) -> str:
-        """Markdown with placeholders (each checked against the template's names)."""
-        ...
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        """A list of Markdown texts (one text is a list of one), placeholders checked."""
-        ...
-
-    def number_format(self, key: str, default: str) -> str:
-        """A format for numbers such as ``.3g`` (within the widths content allows)."""
-        ...
-
-    def word(self, key: str, allowed: Sequence[str], default: str) -> str:
-        """One of ``allowed`` (required; did-you-mean when misspelt)."""
-        ...
-
-    def flag(self, key: str, default: bool) -> bool: ...
-    def number(self, key: str, what: str) -> Any:
-        """A literal number or an ``=expression``; ``None`` after reporting other text."""
-        ...
-
-    def correct(self) -> Any:
-        """``correct:``: true, false or an expression (anything but a bool is an expression)."""
-        ...
-
-    def tolerance(self, key: str, default: Mapping[str, float]) -> dict[str, float]: ...
-    def mapping(self, key: str) -> Fields | None: ...
-    def maps(self, key: str, what: str) -> list[Fields]:
-        """The mappings listed under ``key``; ``what`` names one with its article ("an item")."""
-        ...
-
-    def figure(self, what: str, extra: Sequence[str]) -> Any | None:
-        """This mapping as a figure of the question (keys ``extra`` allowed beside its own)."""
-        ...
-
-    def section(self, key: str) -> tuple[str, str]:
-        """The lesson heading that ``key`` names: (its title, its anchor on the lesson page);
-        ("", "") after reporting a name that is no heading of the lesson."""
-        ...
-
-    def error(self, message: str, fix: str, *, key: str | None = None, value: bool = False) -> None:
-        """Report at ``key`` (its value when ``value``), else at this mapping."""
-        ...
-
-    def warning(self, message: str, fix: str, *, key: str | None = None) -> None: ...
-
-
-class Generation(Protocol):
-    """What :func:`quizsvc.quiz.generate` lends a kind while it builds one variant."""
-
-    @property
-    def rng(self) -> random.Random: ...
-    def html(self, text: str, line: int) -> str:
-        """``text`` with its placeholders filled, rendered to sanitized HTML."""
-        ...
-
-    def value(self, value: Any, line: int) -> Any: ...
-    def number(self, value: Any, line: int, what: str) -> float: ...
-    def flag(self, value: Any, line: int) -> bool: ...
-    def option_figure(self, spec: Any) -> dict[str, Any]:
-        """The variant's entry for a figure the kind draws (labelled "network 1", ...)."""
-        ...
-
-    def add_figure(self, figure: dict[str, Any]) -> int:
-        """Append ``figure`` to the variant's figures; its index."""
-        ...
-
-    def fail(self, message: str) -> NoReturn:
-        """Give up on this seed (a :class:`quizsvc.quiz.VariantError` at the template)."""
-        ...
-
-
-class VariantData(Protocol):
-    """The parts of a stored variant a kind reads (``quizsvc.quiz.Variant``)."""
-
-    @property
-    def template_id(self) -> str: ...
-    @property
-    def seed(self) -> int: ...
-    @property
-    def choices(self) -> list[dict[str, Any]]: ...
-    @property
-    def answer_key(self) -> dict[str, Any]: ...
-    @property
-    def figures(self) -> list[dict[str, Any]]: ...
-
-
-class Lettered(Protocol):
-    """A choice as a printed study guide shows it (sanitized HTML)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def letter(self) -> str: ...
-    @property
-    def html(self) -> str: ...
-
-
-class OutcomeTools(Protocol):
-    """What analytics lends to read a variant's answer as one value."""
-
-    @property
-    def variant(self) -> VariantData: ...
-    def resolve(self, value: Any) -> Any: ...
-    def names(self, texts: Sequence[str], noun: str) -> list[str]:
-        """Readable template texts, "<noun> <n>" for those that read alike."""
-        ...
-
-
-class LabelTools(Protocol):
-    """What analytics lends to label wrong answers."""
-
-    @property
-    def spec(self) -> Any | None:
-        """The template's spec when the variant came from this very content, else None."""
-        ...
-
-    def label(self, fragment: str) -> str:
-        """The template text a rendered choice was filled from, readable."""
-        ...
-
-    def inline(self, fragment: str) -> str: ...
-    def readable(self, fragment: str) -> str: ...
-    def short(self, text: str) -> str: ...
-    def ordinal(self, n: int) -> str: ...
-    def same_literals(self, sims: Sequence[str], configs: Sequence[Mapping[str, Any]]) -> bool:
-        """Whether ``configs`` show the literal settings of the template's simulations ``sims``."""
-        ...
-
-
-class QtiItem(Protocol):
-    """One QTI 1.2 item being written (export): its parts and the vocabulary to fill them."""
-
-    @property
-    def variant(self) -> VariantData: ...
-    @property
-    def ids(self) -> dict[str, str]:
-        """The item's response ids by choice id."""
-        ...
-
-    @property
-    def presentation(self) -> Element: ...
-    def sub(self, parent: Element, tag: str, text: str | None = None, **attrib: str) -> Element: ...
-    def condition(
-        self, *, score: str | None = None, action: str = "Set", cont: str = "No"
-    ) -> tuple[Element, Element]:
-        """A ``respcondition`` and its ``conditionvar``."""
-        ...
-
-    def choice_list(self, cardinality: str) -> None: ...
-    def choice_feedback(self) -> dict[str, str]: ...
-    def ident(self, *parts: object) -> str: ...
-    def plain(self, html: str) -> str: ...
-    def ordinal(self, n: int) -> str: ...
-
-
-class GiftWriter(Protocol):
-    """The GIFT vocabulary (export) for one question's answers."""
-
-    @property
-    def variant(self) -> VariantData: ...
-    def escape(self, text: str) -> str: ...
-    def choice(self, choice: Mapping[str, Any]) -> str:
-        """A choice's HTML (its figure inline), escaped."""
-        ...
-
-    def weight(self, fraction: float) -> str: ...
-    def plain(self, html: str) -> str: ...
-    def ordinal(self, n: int) -> str: ...
-
-
-class MoodleWriter(Protocol):
-    """One Moodle XML question being written (export): its ``<question>`` element already holds
-    the name, the prompt (figures as attached files) and the general feedback."""
-
-    @property
-    def variant(self) -> VariantData: ...
-    @property
-    def question(self) -> Element: ...
-    def sub(self, parent: Element, tag: str, text: str | None = None, **attrib: str) -> Element: ...
-    def answer(
-        self, fraction: float, text: str, feedback: str = "", *, html: bool = True
-    ) -> Element:
-        """An ``<answer>`` worth ``fraction`` (1.0 is full marks, negative takes off) with its
-        feedback HTML; ``html=False`` for a number."""
-        ...
-
-    def choice(self, choice: Mapping[str, Any], fraction: float, feedback: str) -> Element:
-        """An ``<answer>`` holding a choice's HTML, its figure attached as a file."""
-        ...
-
-    def plain(self, html: str) -> str: ...
-    def ordinal(self, n: int) -> str: ...
 
 
 # --- the kind ----------------------------------------------------------------------------------

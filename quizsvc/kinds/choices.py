@@ -20,22 +20,24 @@ from quizsvc.kinds.base import (
     CORRECT_HTML,
     IDS,
     AnswerForm,
-    Fields,
     Finding,
-    Generation,
-    GiftWriter,
     Grade,
-    Lettered,
-    MoodleWriter,
-    OutcomeTools,
-    QtiItem,
     QuestionKind,
-    VariantData,
     choice_ids,
     html_by_id,
 )
 from quizsvc.kinds.numbers import AnswerError
 from quizsvc.kinds.tolerance import within
+from quizsvc.kinds.tools import (
+    Fields,
+    Generation,
+    GiftWriter,
+    Lettered,
+    MoodleWriter,
+    OutcomeTools,
+    QtiItem,
+    VariantData,
+)
 
 DEFAULT_CHOICE_TOLERANCE: dict[str, float] = {"relative": 0.02}
 

@@ -18,23 +18,19 @@ from markupsafe import Markup, escape
 from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from quizsvc.kinds.base import (
-    IDS,
-    AnswerForm,
+from quizsvc.kinds.base import IDS, AnswerForm, Grade, QuestionKind, Shown
+from quizsvc.kinds.numbers import AnswerError
+from quizsvc.kinds.tools import (
     Fields,
     Generation,
     GiftWriter,
-    Grade,
     LabelTools,
     Lettered,
     MoodleWriter,
     OutcomeTools,
     QtiItem,
-    QuestionKind,
-    Shown,
     VariantData,
 )
-from quizsvc.kinds.numbers import AnswerError
 
 RUBRIC_POINTS = (3, 7)
 MAX_TEXT = 10_000  # characters of a written answer

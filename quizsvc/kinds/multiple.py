@@ -7,20 +7,10 @@ from typing import Any, ClassVar
 
 from wtforms import SelectMultipleField
 
-from quizsvc.kinds.base import (
-    AnswerForm,
-    GiftWriter,
-    Grade,
-    LabelTools,
-    QtiItem,
-    Shown,
-    VariantData,
-    choice_ids,
-    html_by_id,
-    html_list,
-)
+from quizsvc.kinds.base import AnswerForm, Grade, Shown, choice_ids, html_by_id, html_list
 from quizsvc.kinds.choices import ChoiceList, id_list
 from quizsvc.kinds.numbers import AnswerError
+from quizsvc.kinds.tools import GiftWriter, LabelTools, QtiItem, VariantData
 
 
 class MultipleForm(AnswerForm):

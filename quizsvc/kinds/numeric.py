@@ -14,26 +14,21 @@ from typing import Any
 from markupsafe import Markup, escape
 from wtforms import StringField
 
-from quizsvc.kinds.base import (
-    CORRECT_HTML,
-    AnswerForm,
+from quizsvc.kinds.base import CORRECT_HTML, AnswerForm, Finding, Grade, QuestionKind, Shown
+from quizsvc.kinds.how_far import how_far
+from quizsvc.kinds.numbers import parse_number
+from quizsvc.kinds.tolerance import describe, tolerance_interval, within
+from quizsvc.kinds.tools import (
     Fields,
-    Finding,
     Generation,
     GiftWriter,
-    Grade,
     LabelTools,
     Lettered,
     MoodleWriter,
     OutcomeTools,
     QtiItem,
-    QuestionKind,
-    Shown,
     VariantData,
 )
-from quizsvc.kinds.how_far import how_far
-from quizsvc.kinds.numbers import parse_number
-from quizsvc.kinds.tolerance import describe, tolerance_interval, within
 
 DEFAULT_TOLERANCE: dict[str, float] = {"relative": 0.05}
 DEFAULT_FORMAT = ".4g"

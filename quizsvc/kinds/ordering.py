@@ -19,19 +19,10 @@ from quizsvc.kinds.base import (
     CORRECT_HTML,
     IDS,
     AnswerForm,
-    Fields,
     Finding,
-    Generation,
-    GiftWriter,
     Grade,
-    LabelTools,
-    Lettered,
-    MoodleWriter,
-    OutcomeTools,
-    QtiItem,
     QuestionKind,
     Shown,
-    VariantData,
     choice_ids,
     html_by_id,
     html_list,
@@ -39,6 +30,17 @@ from quizsvc.kinds.base import (
 from quizsvc.kinds.choices import id_list
 from quizsvc.kinds.numbers import AnswerError
 from quizsvc.kinds.tolerance import within
+from quizsvc.kinds.tools import (
+    Fields,
+    Generation,
+    GiftWriter,
+    LabelTools,
+    Lettered,
+    MoodleWriter,
+    OutcomeTools,
+    QtiItem,
+    VariantData,
+)
 
 ORDERS = ("ascending", "descending")
 MIN_ITEMS = 3

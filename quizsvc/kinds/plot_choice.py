@@ -11,17 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from quizsvc.kinds.base import (
-    IDS,
-    Fields,
-    Finding,
-    Generation,
-    LabelTools,
-    OutcomeTools,
-    Shown,
-    VariantData,
-)
+from quizsvc.kinds.base import IDS, Finding, Shown
 from quizsvc.kinds.choices import ChooseOne, count_correct
+from quizsvc.kinds.tools import Fields, Generation, LabelTools, OutcomeTools, VariantData
 
 
 @dataclass(frozen=True)

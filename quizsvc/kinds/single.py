@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from quizsvc.kinds.base import LabelTools, Shown
+from quizsvc.kinds.base import Shown
 from quizsvc.kinds.choices import ChoiceList, ChooseOne
+from quizsvc.kinds.tools import LabelTools
 
 
 class Single(ChoiceList, ChooseOne):

@@ -21,6 +21,7 @@ def init_web(app: Flask) -> None:
         accessibility,
         account,
         auth,
+        course_grades,  # noqa: F401  (adds the gradebook's routes to courses.bp)
         courses,
         dashboard,
         explore,

@@ -1,4 +1,5 @@
-"""Course pages under /courses and /join: courses and people, assessments, the gradebook.
+"""Course pages under /courses and /join: courses and people, assessments (the gradebook's
+pages are in `course_grades`, on the same blueprint).
 
 Views arrange what `services.courses` returns. Every course-scoped route asks the service for
 the course with the caller's role first (`member_course`, `staff_course`,
@@ -12,14 +13,13 @@ import math
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from quizsvc.progress.courses import Assessment, AssessmentMode, CourseRole, Release, SeedPolicy
 from quizsvc.services import catalog, courses
 from quizsvc.services.background import background
-from quizsvc.services.courses import regrade, statistics
 from quizsvc.services.courses.times import shown, to_local, to_utc, zone_names
 from quizsvc.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from quizsvc.services.lti import contexts as lti_contexts
@@ -31,7 +31,6 @@ from quizsvc.web.courses_forms import (
     JoinForm,
     StaffForm,
 )
-from quizsvc.web.figures import question_figures
 
 bp = Blueprint("courses", __name__)
 
@@ -49,7 +48,8 @@ def minutes(value: timedelta | None) -> str:
     return f"{total // 60} h {total % 60:02d} min" if total >= 60 else f"{total} min"
 
 
-def _user() -> Any:
+def caller() -> Any:
+    """The signed-in user as a model object (services compare and store it)."""
     return current_user._get_current_object()
 
 
@@ -66,7 +66,7 @@ def index() -> ResponseReturnValue:
             if not form.validate():
                 raise InvalidInput(next(m for ms in form.errors.values() for m in ms))
             course = courses.create_course(
-                _user(), form.title.data or "", form.term.data or "", form.timezone.data or ""
+                caller(), form.title.data or "", form.term.data or "", form.timezone.data or ""
             )
         except InvalidInput as exc:
             error = exc.message
@@ -75,7 +75,7 @@ def index() -> ResponseReturnValue:
             return redirect(url_for(".course", course_id=course.id))
     return render_template(
         "courses/index.html",
-        seats=courses.courses_of(_user()),
+        seats=courses.courses_of(caller()),
         form=form,
         join_form=JoinForm(formdata=None),
         zones=zone_names(),
@@ -115,7 +115,7 @@ def _join(course: Any) -> ResponseReturnValue:
         return redirect(
             url_for("auth.signup", next=url_for(".join_by_invite", token=course.invite_token))
         )
-    seat = courses.join(_user(), course)
+    seat = courses.join(caller(), course)
     flash(f"You are in {course.title}.", "success")
     return redirect(url_for(".course", course_id=seat.course.id))
 
@@ -123,7 +123,7 @@ def _join(course: Any) -> ResponseReturnValue:
 @bp.get("/courses/<int:course_id>")
 @login_required
 def course(course_id: int) -> ResponseReturnValue:
-    seat = courses.member_course(_user(), course_id)
+    seat = courses.member_course(caller(), course_id)
     if seat.is_staff:
         return render_template(
             "courses/staff_home.html",
@@ -137,14 +137,14 @@ def course(course_id: int) -> ResponseReturnValue:
         "courses/student_home.html",
         seat=seat,
         course=seat.course,
-        views=courses.student_views(seat, _user()),
+        views=courses.student_views(seat, caller()),
     )
 
 
 @bp.route("/courses/<int:course_id>/settings", methods=["GET", "POST"])
 @login_required
 def settings(course_id: int) -> ResponseReturnValue:
-    seat = courses.instructor_course(_user(), course_id)
+    seat = courses.instructor_course(caller(), course_id)
     course = seat.course
     form = CourseForm(data=None if request.method == "POST" else {
         "title": course.title, "term": course.term, "timezone": course.timezone})  # fmt: skip
@@ -153,7 +153,7 @@ def settings(course_id: int) -> ResponseReturnValue:
         try:
             if not form.validate():
                 raise InvalidInput(next(m for ms in form.errors.values() for m in ms))
-            courses.update_course(_user(), course_id, form.title.data or "",
+            courses.update_course(caller(), course_id, form.title.data or "",
                                   form.term.data or "", form.timezone.data or "")  # fmt: skip
         except InvalidInput as exc:
             error = exc.message
@@ -168,7 +168,7 @@ def settings(course_id: int) -> ResponseReturnValue:
 @bp.post("/courses/<int:course_id>/invite")
 @login_required
 def new_invite(course_id: int) -> ResponseReturnValue:
-    course = courses.new_invite(_user(), course_id)
+    course = courses.new_invite(caller(), course_id)
     flash(f"New join code {course.join_code}; the old code and link no longer work.", "success")
     return redirect(url_for(".course", course_id=course_id))
 
@@ -176,16 +176,16 @@ def new_invite(course_id: int) -> ResponseReturnValue:
 @bp.route("/courses/<int:course_id>/people", methods=["GET", "POST"])
 @login_required
 def people(course_id: int) -> ResponseReturnValue:
-    seat = courses.staff_course(_user(), course_id)
+    seat = courses.staff_course(caller(), course_id)
     form = StaffForm()
     error = None
     if request.method == "POST":
-        courses.instructor_course(_user(), course_id)  # a TA's change: 403 before the form
+        courses.instructor_course(caller(), course_id)  # a TA's change: 403 before the form
         try:
             if not form.validate():
                 raise InvalidInput(next(m for ms in form.errors.values() for m in ms))
             membership = courses.add_staff(
-                _user(), course_id, form.email.data or "", CourseRole(form.role.data)
+                caller(), course_id, form.email.data or "", CourseRole(form.role.data)
             )
         except (InvalidInput, Conflict, NotFound) as exc:
             error = exc.message  # NotFound: no account with this email
@@ -214,7 +214,7 @@ def _role_name(role: CourseRole) -> str:
 @login_required
 def sync_lms(course_id: int) -> ResponseReturnValue:
     """Ask for a Names and Roles sync of the course's LMS roster (a job on the queue)."""
-    context = lti_roster.context_for_staff(_user(), course_id)
+    context = lti_roster.context_for_staff(caller(), course_id)
     background().sync_lti_roster(context.id)
     flash("The roster is being synced with the LMS; reload this page in a moment.", "info")
     return redirect(url_for(".people", course_id=course_id))
@@ -224,7 +224,7 @@ def sync_lms(course_id: int) -> ResponseReturnValue:
 @login_required
 def remove(course_id: int, user_id: int) -> ResponseReturnValue:
     try:
-        courses.remove_member(_user(), course_id, user_id)
+        courses.remove_member(caller(), course_id, user_id)
     except Conflict as exc:
         flash(exc.message, "error")
     else:
@@ -279,13 +279,13 @@ def _form_of(assessment: Assessment, zone: str) -> dict[str, Any]:
 @bp.route("/courses/<int:course_id>/assessments/new", methods=["GET", "POST"])
 @login_required
 def new_assessment(course_id: int) -> ResponseReturnValue:
-    seat = courses.instructor_course(_user(), course_id)
+    seat = courses.instructor_course(caller(), course_id)
     form = AssessmentForm()
     error = None
     if request.method == "POST":
         try:
             assessment = courses.create_assessment(
-                _user(), course_id, _spec(form, seat.course.timezone)
+                caller(), course_id, _spec(form, seat.course.timezone)
             )
         except (InvalidInput, NotFound) as exc:  # NotFound: a lesson that does not exist
             error = exc.message
@@ -303,14 +303,14 @@ def new_assessment(course_id: int) -> ResponseReturnValue:
 @bp.route("/courses/<int:course_id>/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_assessment(course_id: int, assessment_id: int) -> ResponseReturnValue:
-    seat = courses.instructor_course(_user(), course_id)
+    seat = courses.instructor_course(caller(), course_id)
     assessment = courses.get_assessment(course_id, assessment_id)
     zone = seat.course.timezone
     form = AssessmentForm(data=None if request.method == "POST" else _form_of(assessment, zone))
     error = None
     if request.method == "POST":
         try:
-            courses.update_assessment(_user(), course_id, assessment_id, _spec(form, zone))
+            courses.update_assessment(caller(), course_id, assessment_id, _spec(form, zone))
         except (InvalidInput, NotFound) as exc:  # NotFound: a lesson that does not exist
             error = exc.message
         else:
@@ -327,9 +327,9 @@ def edit_assessment(course_id: int, assessment_id: int) -> ResponseReturnValue:
 @bp.get("/courses/<int:course_id>/assessments/<int:assessment_id>")
 @login_required
 def assessment(course_id: int, assessment_id: int) -> ResponseReturnValue:
-    seat = courses.member_course(_user(), course_id)
+    seat = courses.member_course(caller(), course_id)
     if not seat.is_staff:
-        view = courses.assessment_for_member(_user(), course_id, assessment_id)
+        view = courses.assessment_for_member(caller(), course_id, assessment_id)
         return render_template("courses/student_assessment.html", course=seat.course, view=view)
     found = courses.get_assessment(course_id, assessment_id)
     students = courses.members(seat.course, CourseRole.STUDENT)
@@ -349,7 +349,7 @@ def assessment(course_id: int, assessment_id: int) -> ResponseReturnValue:
 @login_required
 def start(course_id: int, assessment_id: int) -> ResponseReturnValue:
     try:
-        attempt = courses.start_for_member(_user(), course_id, assessment_id)
+        attempt = courses.start_for_member(caller(), course_id, assessment_id)
     except Conflict as exc:
         flash(exc.message, "error")
         return redirect(url_for(".assessment", course_id=course_id, assessment_id=assessment_id))
@@ -360,7 +360,7 @@ def start(course_id: int, assessment_id: int) -> ResponseReturnValue:
 @login_required
 def attempt_home(attempt_id: int) -> ResponseReturnValue:
     """Where a student lands after an assessment attempt whose results are not out yet."""
-    found = courses.assessment_of_attempt(_user(), attempt_id)
+    found = courses.assessment_of_attempt(caller(), attempt_id)
     flash(
         "Your answers are submitted. The results come when your instructor releases them.", "info"
     )
@@ -370,14 +370,14 @@ def attempt_home(attempt_id: int) -> ResponseReturnValue:
 @bp.post("/courses/<int:course_id>/assessments/<int:assessment_id>/accommodations")
 @login_required
 def accommodate(course_id: int, assessment_id: int) -> ResponseReturnValue:
-    seat = courses.instructor_course(_user(), course_id)
+    seat = courses.instructor_course(caller(), course_id)
     form = AccommodationForm()
     target = url_for(".assessment", course_id=course_id, assessment_id=assessment_id)
     try:
         if not form.validate():
             raise InvalidInput(form.first_error())
         courses.set_accommodation(
-            _user(), course_id, assessment_id, form.student.data or 0,
+            caller(), course_id, assessment_id, form.student.data or 0,
             time_factor=form.factor(), extra_minutes=form.extra_minutes.data or 0,
             closes_at=to_utc(form.closes_at.data or "", seat.course.timezone),
         )  # fmt: skip
@@ -393,67 +393,7 @@ def accommodate(course_id: int, assessment_id: int) -> ResponseReturnValue:
 )
 @login_required
 def remove_accommodation(course_id: int, assessment_id: int, user_id: int) -> ResponseReturnValue:
-    courses.remove_accommodation(_user(), course_id, assessment_id, user_id)
+    courses.remove_accommodation(caller(), course_id, assessment_id, user_id)
     flash("Accommodation removed.", "success")
     target = url_for(".assessment", course_id=course_id, assessment_id=assessment_id)
     return redirect(target + "#accommodations")
-
-
-# --- gradebook, reviews, statistics, regrade --------------------------------------------------
-
-
-@bp.get("/courses/<int:course_id>/gradebook")
-@login_required
-def gradebook(course_id: int) -> ResponseReturnValue:
-    book = courses.gradebook(_user(), course_id)
-    return render_template("courses/gradebook.html", book=book, course=book.course)
-
-
-@bp.get("/courses/<int:course_id>/gradebook.csv")
-@login_required
-def gradebook_csv(course_id: int) -> ResponseReturnValue:
-    book = courses.gradebook(_user(), course_id)
-    return Response(
-        courses.gradebook_csv(book).encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="gradebook-course-{course_id}.csv"'},
-    )
-
-
-@bp.get("/courses/<int:course_id>/attempts/<int:attempt_id>")
-@login_required
-def staff_review(course_id: int, attempt_id: int) -> ResponseReturnValue:
-    shown_attempt = courses.staff_attempt(_user(), course_id, attempt_id)
-    return render_template(
-        "courses/attempt.html",
-        course=shown_attempt.seat.course,
-        item=shown_attempt,
-        items=[(view, question_figures(view)) for view in shown_attempt.views],
-    )
-
-
-@bp.get("/courses/<int:course_id>/assessments/<int:assessment_id>/statistics")
-@login_required
-def assessment_statistics(course_id: int, assessment_id: int) -> ResponseReturnValue:
-    stats = statistics.assessment_statistics(_user(), course_id, assessment_id)
-    return render_template("courses/statistics.html", stats=stats, course=stats.course)
-
-
-@bp.route(
-    "/courses/<int:course_id>/assessments/<int:assessment_id>/regrade", methods=["GET", "POST"]
-)
-@login_required
-def regrade_assessment(course_id: int, assessment_id: int) -> ResponseReturnValue:
-    if request.method == "POST":
-        try:
-            plan = regrade.apply(
-                _user(), course_id, assessment_id, request.form.get("fingerprint", "")
-            )
-        except Conflict as exc:
-            flash(exc.message, "error")
-            return redirect(request.path)
-        flash(f"Regraded: {len(plan.score_changes)} answer score(s) changed.", "success")
-        return redirect(url_for(".assessment", course_id=course_id, assessment_id=assessment_id))
-    plan = regrade.preview(_user(), course_id, assessment_id)
-    course = courses.instructor_course(_user(), course_id).course
-    return render_template("courses/regrade.html", plan=plan, course=course)

@@ -15,7 +15,8 @@ from markupsafe import Markup, escape
 from wtforms import SelectMultipleField, TextAreaField
 
 from quizsvc.kinds import AnswerError, AnswerForm, Grade, QuestionKind
-from quizsvc.kinds.base import (
+from quizsvc.kinds.base import Shown
+from quizsvc.kinds.tools import (
     Fields,
     Generation,
     GiftWriter,
@@ -24,7 +25,6 @@ from quizsvc.kinds.base import (
     MoodleWriter,
     OutcomeTools,
     QtiItem,
-    Shown,
     VariantData,
 )
 
