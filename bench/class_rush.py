@@ -57,6 +57,7 @@ RESPONSES = {
     "plot_choice": lambda ids: ids[0],
     "multiple": lambda ids: ids[:1],
     "ordering": lambda ids: ids,
+    "explain": lambda ids: {"text": "My answer.", "met": ids[:1]},
 }
 
 
