@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased, contains_eager
 
 from quizsvc.db import get_session
 from quizsvc.progress.courses import assessment_of
@@ -59,6 +59,54 @@ def question_of(user: User, attempt_id: int, position: int) -> AttemptQuestion:
         get_attempt(user, attempt_id)  # NotFound for an attempt that is not the learner's
         raise NotFound("This attempt has no such question.")
     return question
+
+
+@dataclass(frozen=True)
+class AnswerTarget:
+    """What answering a question reads before it grades: the question with its attempt, its
+    latest response (None while unanswered) and whether a draft is stored for it."""
+
+    question: AttemptQuestion
+    latest: Response | None
+    has_draft: bool
+
+
+def question_to_answer(user: User, attempt_id: int, position: int) -> AnswerTarget:
+    """`question_of`, its latest response and whether it has a draft, in one query.
+
+    Answering is the most frequent write: reading these one by one cost two more round trips
+    to the database, and deleting a draft that is not there a third."""
+    earlier = aliased(Response)
+    latest_seq = (
+        select(func.max(earlier.seq))
+        .where(earlier.question_id == AttemptQuestion.id)
+        .correlate(AttemptQuestion)
+        .scalar_subquery()
+    )
+    has_draft = exists().where(AnswerDraft.question_id == AttemptQuestion.id)
+    row = (
+        get_session()
+        .execute(
+            select(AttemptQuestion, Response, has_draft.label("has_draft"))
+            .join(AttemptQuestion.attempt)
+            .outerjoin(
+                Response,
+                and_(Response.question_id == AttemptQuestion.id, Response.seq == latest_seq),
+            )
+            .where(
+                Attempt.id == attempt_id,
+                Attempt.user_id == user.id,
+                AttemptQuestion.position == position,
+            )
+            .options(contains_eager(AttemptQuestion.attempt))
+        )
+        .first()
+    )
+    if row is None:
+        get_attempt(user, attempt_id)  # NotFound for an attempt that is not the learner's
+        raise NotFound("This attempt has no such question.")
+    question, latest, draft = row
+    return AnswerTarget(question, latest if question.answered else None, bool(draft))
 
 
 def latest_response(question: AttemptQuestion) -> Response | None:
