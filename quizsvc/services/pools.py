@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,8 +98,13 @@ def depth(template: QuestionTemplate) -> int:
     return int(count or 0)
 
 
-def status(target: int, lesson_id: str | None = None) -> list[PoolDepth]:
-    """The depth of every template's pool (of one lesson, or all), in catalog order."""
+def status(
+    target: int, lesson_id: str | None = None, targets: Mapping[str, int] | None = None
+) -> list[PoolDepth]:
+    """The depth of every template's pool (of one lesson, or all), in catalog order, against
+    `target`, or the template's own in `targets` (a class about to start:
+    services.courses.pool_warmup)."""
+    targets = targets or {}
     templates = list(_templates(lesson_id))
     rows = get_session().execute(
         select(
@@ -121,14 +126,23 @@ def status(target: int, lesson_id: str | None = None) -> list[PoolDepth]:
         bucket = ready if fresh else stale
         bucket[template_id] = bucket.get(template_id, 0) + int(count)
     return [
-        PoolDepth(t.id, t.lesson_id, ready.get(t.id, 0), stale.get(t.id, 0), target)
+        PoolDepth(
+            t.id, t.lesson_id, ready.get(t.id, 0), stale.get(t.id, 0), targets.get(t.id, target)
+        )
         for t in templates
     ]
 
 
-def deficits(target: int, lesson_id: str | None = None) -> dict[str, int]:
-    """Template id -> how many variants its pool lacks to reach `target`."""
-    return {d.template_id: target - d.ready for d in status(target, lesson_id) if d.ready < target}
+def deficits(
+    target: int, lesson_id: str | None = None, targets: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """Template id -> how many variants its pool lacks to reach `target` (or its own in
+    `targets`)."""
+    return {
+        d.template_id: d.target - d.ready
+        for d in status(target, lesson_id, targets)
+        if d.ready < d.target
+    }
 
 
 def fill(template_id: str, target: int) -> int:
