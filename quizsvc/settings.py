@@ -41,7 +41,6 @@ class Settings:
     content_reload: bool  # re-read lesson files when they change
     figure_cache_dir: Path
     figure_cache_max_bytes: int
-    template_report_dir: Path
     template_report_seeds: int
     password_hash_method: str  # werkzeug's method for new password hashes
     pool_per_template: int  # ready variants each template's pool is kept at (0: no pools)
@@ -66,9 +65,6 @@ class Settings:
                 config.get("FIGURE_CACHE_MAX_MB", DEFAULT_FIGURE_CACHE_MAX_MB)
             )
             * 2**20,
-            template_report_dir=Path(
-                config.get("TEMPLATE_REPORT_DIR") or instance / "template-reports"
-            ),
             template_report_seeds=int(
                 config.get("TEMPLATE_REPORT_SEEDS", DEFAULT_TEMPLATE_REPORT_SEEDS)
             ),

@@ -16,8 +16,9 @@ lives outside the queue, where the jobs look it up again:
   QUIZSVC_POOL_PER_TEMPLATE, raised for the class of a course assessment that opens within
   QUIZSVC_POOL_LEAD_MINUTES (services.courses.pool_warmup), so the same minutely task warms the
   pools before an exam;
-* a template report writes its progress beside it; a page that finds a report whose progress
-  stopped (services.template_report.LEASE_SECONDS) asks for it again.
+* a template report writes its progress beside it (in the database, seen by every instance); a
+  page that finds a report whose progress stopped (services.template_report.LEASE_SECONDS)
+  asks for it again.
 
 Jobs run inside an app context of the app that enqueued them (web and worker build the same
 app from the same configuration), each with its own database session.
@@ -163,7 +164,7 @@ def _fill_marker(template_id: str, target: int) -> str:
 def _report(template_id: str, seeds: int) -> None:
     jobs = report_jobs()
     if jobs.seeds != seeds:  # the page asked with another seed count than this worker's
-        jobs = type(jobs)(jobs.directory, seeds)
+        jobs = jobs.with_seeds(seeds)
     jobs.run(catalog.template(template_id))
 
 
