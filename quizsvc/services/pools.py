@@ -83,6 +83,36 @@ def claim(template: QuestionTemplate, session: Session | None = None) -> dict[st
     return None if row is None else dict(row.variant)
 
 
+def claim_each(
+    templates: Sequence[QuestionTemplate], session: Session | None = None
+) -> dict[str, dict[str, Any]]:
+    """Take one ready variant of each of `templates` (distinct ids) out of its pool, in one
+    statement: template id -> variant, for the pools that had one.
+
+    A class that starts at once makes this the hottest write of the start: one DELETE of a
+    row per template (each chosen as `claim` does, oldest first, skipping rows another
+    transaction holds) instead of one statement per question."""
+    if not templates:
+        return {}
+    if len({t.id for t in templates}) != len(templates):
+        raise ValueError("claim_each takes each template once")
+    session = session or get_session()
+    table = PooledVariant.__table__
+    oldest = [
+        select(table.c.id)
+        .where(*_fresh(template))
+        .order_by(table.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+        for template in templates
+    ]
+    rows = session.execute(
+        table.delete().where(table.c.id.in_(oldest)).returning(table.c.template_id, table.c.variant)
+    )
+    return {row.template_id: dict(row.variant) for row in rows}
+
+
 def ready(templates: Sequence[QuestionTemplate], session: Session | None = None) -> set[str]:
     """The ids of the templates whose pool holds a ready variant (one read, no lock)."""
     if not templates:

@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from flask import Flask
 
+from quizsvc.db import get_session
 from quizsvc.jobs import jobs_of
 from quizsvc.progress.courses import SeedPolicy
-from quizsvc.progress.models import utcnow
+from quizsvc.progress.models import Attempt, utcnow
 from quizsvc.services import accounts, catalog, pools
 from quizsvc.services.courses import pool_warmup
 from tests.courses.helpers import LESSON, Person, change, enroll, make_assessment, make_course
@@ -123,3 +124,24 @@ def test_pool_status_names_the_assessment_behind_a_raised_target(app: Flask) -> 
         row[1:4] == ["0", "0", str(STUDENTS)] for row in rows
     )
     assert "QUIZSVC_POOL_LEAD_MINUTES" in result.output
+
+
+def test_a_shared_seed_assessment_never_takes_pooled_variants(app: Flask) -> None:
+    from tests.courses.helpers import start
+
+    owner = make_person(app, "prof@example.org", instructor=True)
+    course_id = make_course(app, owner)
+    students = [make_person(app, f"s{n}@example.org") for n in range(2)]
+    for student in students:
+        enroll(app, course_id, student)
+    with app.app_context():
+        for template in catalog.lesson(LESSON).questions:
+            pools.fill(template.id, 2)
+    shared = make_assessment(app, owner, course_id, seeds=SeedPolicy.SHARED)
+    seeds = []
+    for student in students:
+        attempt_id = start(student, course_id, shared)
+        with app.app_context():
+            seeds.append([q.seed for q in get_session().get(Attempt, attempt_id).questions])
+    assert seeds[0] == seeds[1]  # the class shares its variants ...
+    assert set(depths(app).values()) == {(2, 0)}  # ... and the pools were left alone

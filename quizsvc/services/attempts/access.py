@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from quizsvc.db import get_session
@@ -62,20 +62,25 @@ def question_of(user: User, attempt_id: int, position: int) -> AttemptQuestion:
 
 
 @dataclass(frozen=True)
-class AnswerTarget:
-    """What answering a question reads before it grades: the question with its attempt, its
-    latest response (None while unanswered) and whether a draft is stored for it."""
+class QuestionState:
+    """What showing or answering a question reads first: the question with its attempt, its
+    latest response (None while unanswered) and its draft (None when nothing is entered)."""
 
     question: AttemptQuestion
     latest: Response | None
-    has_draft: bool
+    draft: AnswerDraft | None
+
+    @property
+    def has_draft(self) -> bool:
+        return self.draft is not None
 
 
-def question_to_answer(user: User, attempt_id: int, position: int) -> AnswerTarget:
-    """`question_of`, its latest response and whether it has a draft, in one query.
+def question_state(user: User, attempt_id: int, position: int) -> QuestionState:
+    """`question_of`, its latest response and its draft, in one query.
 
-    Answering is the most frequent write: reading these one by one cost two more round trips
-    to the database, and deleting a draft that is not there a third."""
+    Showing and answering are the requests a class sends most: reading these one by one cost
+    two more round trips to the database (three after a commit, which opens a new
+    transaction), and deleting a draft that is not there one more."""
     earlier = aliased(Response)
     latest_seq = (
         select(func.max(earlier.seq))
@@ -83,16 +88,16 @@ def question_to_answer(user: User, attempt_id: int, position: int) -> AnswerTarg
         .correlate(AttemptQuestion)
         .scalar_subquery()
     )
-    has_draft = exists().where(AnswerDraft.question_id == AttemptQuestion.id)
     row = (
         get_session()
         .execute(
-            select(AttemptQuestion, Response, has_draft.label("has_draft"))
+            select(AttemptQuestion, Response, AnswerDraft)
             .join(AttemptQuestion.attempt)
             .outerjoin(
                 Response,
                 and_(Response.question_id == AttemptQuestion.id, Response.seq == latest_seq),
             )
+            .outerjoin(AnswerDraft, AnswerDraft.question_id == AttemptQuestion.id)
             .where(
                 Attempt.id == attempt_id,
                 Attempt.user_id == user.id,
@@ -106,7 +111,7 @@ def question_to_answer(user: User, attempt_id: int, position: int) -> AnswerTarg
         get_attempt(user, attempt_id)  # NotFound for an attempt that is not the learner's
         raise NotFound("This attempt has no such question.")
     question, latest, draft = row
-    return AnswerTarget(question, latest if question.answered else None, bool(draft))
+    return QuestionState(question, latest if question.answered else None, draft)
 
 
 def latest_response(question: AttemptQuestion) -> Response | None:

@@ -16,7 +16,7 @@ from quizsvc.db import get_session
 from quizsvc.progress.models import AttemptQuestion, Mode, Response, User, utcnow
 from quizsvc.quiz import AnswerError, Grade, Variant, grade
 from quizsvc.services.attempts import tries
-from quizsvc.services.attempts.access import latest_response, question_of, question_to_answer
+from quizsvc.services.attempts.access import latest_response, question_of, question_state
 from quizsvc.services.attempts.earlier import earlier_answers
 from quizsvc.services.attempts.finishing import close_if_over
 from quizsvc.services.attempts.recording import forget_draft, jsonable, record
@@ -26,9 +26,12 @@ from quizsvc.services.errors import Conflict, InvalidInput
 
 def show_question(user: User, attempt_id: int, position: int) -> QuestionView:
     """A question to display; remembers it as the place to resume and starts its clock."""
-    question = question_of(user, attempt_id, position)
+    state = question_state(user, attempt_id, position)  # one query: see question_state
+    question = state.question
     attempt = question.attempt
+    was_open = not attempt.finished
     close_if_over(attempt)
+    graded_now = was_open and attempt.finished  # its drafts became answers: read them again
     changed = False
     if not attempt.finished and attempt.position != position:
         attempt.position = position
@@ -38,7 +41,11 @@ def show_question(user: User, attempt_id: int, position: int) -> QuestionView:
         changed = True
     if changed:
         get_session().commit()
-    return replace(question_view(attempt, question), earlier=earlier_answers(question))
+    if graded_now:
+        view = question_view(attempt, question)
+    else:
+        view = question_view(attempt, question, state.latest, state.draft)
+    return replace(view, earlier=earlier_answers(question))
 
 
 def reveal_model_answer(user: User, attempt_id: int, position: int) -> QuestionView:
@@ -71,7 +78,7 @@ def submit_answer(user: User, attempt_id: int, position: int, response: Any) -> 
     The common path is four statements: the question with its latest response and draft
     flag (one query), the response's INSERT, the question's UPDATE, and the commit; the view
     returned is built from what is in hand, without reading again after the commit."""
-    target = question_to_answer(user, attempt_id, position)
+    target = question_state(user, attempt_id, position)
     question = target.question
     attempt = question.attempt
     close_if_over(attempt)
