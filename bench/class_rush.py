@@ -1,6 +1,7 @@
 """A whole class starts at once: N students through the API, pools cold and then warm.
 
     .venv/bin/python bench/class_rush.py [N] [--lesson ID] [--database URL] [--redis URL]
+                                         [--fill-workers K]
 
 gunicorn with 2 workers (gunicorn.conf.py) serves the real app, with a bare Flask route beside
 it at /bare, and one `quizsvc worker` runs beside it. N students (N accounts with API tokens)
@@ -11,8 +12,10 @@ the class's total time, errors; and the floor, N clients fetching the bare route
 measured in the same run.
 
 Round "cold": no pools (every start generates its variants, every figure is drawn on first
-view), as before pools. Round "warm": `quizsvc pool fill --per-template N --wait` first, so every
-start claims ready variants whose figures are already stored.
+view), as before pools. Round "warm": `quizsvc pool fill --per-template N --wait` first (by K
+job worker processes, `--fill-workers`), so every start claims ready variants whose figures are
+already stored.
+With a PostgreSQL `--database`, the run gets a schema of its own in it, dropped afterwards.
 
 The rate limits are configured for the class as an operator would: one address (this machine)
 starts N attempts at once, so QUIZSVC_START_ADDRESS_RATE_LIMIT allows that many.
@@ -41,6 +44,8 @@ sys.path.insert(0, str(REPO))
 from bench.http_load import (  # noqa: E402
     HOST,
     Request,
+    backend_name,
+    bench_database,
     call_json,
     free_port,
     send,
@@ -57,6 +62,7 @@ RESPONSES = {
     "plot_choice": lambda ids: ids[0],
     "multiple": lambda ids: ids[:1],
     "ordering": lambda ids: ids,
+    "explain": lambda ids: {"text": "My answer.", "met": ids[:1]},
 }
 
 
@@ -192,14 +198,26 @@ def main() -> None:
     parser.add_argument("--lesson", default="vanishing-gradients")
     parser.add_argument("--database", help="database URL (default: a SQLite file)")
     parser.add_argument("--redis", help="Redis URL for the queue and the rate limits")
+    parser.add_argument("--fill-workers", type=int, default=1,
+                        help="job worker processes (one per core they may take)")  # fmt: skip
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="quizsvc-rush-"))
+    with bench_database(args.database, workdir) as database_url:
+        run(args, workdir, database_url)
+
+
+def load_average() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def run(args: argparse.Namespace, workdir: Path, database_url: str) -> None:
+    started_load = load_average()
     port = free_port()
     env = {
         **os.environ,
         "QUIZSVC_SECRET_KEY": secrets.token_hex(32),
-        "QUIZSVC_DATABASE_URL": args.database or f"sqlite:///{workdir / 'rush.sqlite3'}",
+        "QUIZSVC_DATABASE_URL": database_url,
         "QUIZSVC_FIGURE_CACHE_DIR": str(workdir / "figures"),
         "QUIZSVC_JOBS_FILE": str(workdir / "jobs.sqlite3"),
         "QUIZSVC_JOBS_QUEUE": f"rush-{secrets.token_hex(4)}",
@@ -225,7 +243,9 @@ def main() -> None:
     server = start([sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py"),
                     "--bind", f"{HOST}:{port}", "--access-logfile", "/dev/null",
                     "--max-requests", "0", "bench.http_load:wsgi()"])  # fmt: skip
-    worker = start([*quizsvc, "worker"])
+    fill_workers = max(1, args.fill_workers)
+    worker = start([*quizsvc, "worker", "-w", str(fill_workers),
+                    *(["--processes"] if fill_workers > 1 else [])])  # fmt: skip
     try:
         wait_until_up(port, server, timeout=600)  # warm-up: torch, first kernels, catalog
         floor = bare_floor(port, args.students)
@@ -241,18 +261,22 @@ def main() -> None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=60)
         log.close()
-    report(args, floor, [cold, warm], filled)
+    report(args, floor, [cold, warm], filled, backend_name(database_url), started_load)
     print(f"\n(server and worker log: {workdir / 'server.log'})")
 
 
 def report(
-    args: argparse.Namespace, floor: list[float], rounds: list[Round], filled: float
+    args: argparse.Namespace,
+    floor: list[float],
+    rounds: list[Round],
+    filled: float,
+    backend: str,
+    started_load: str,
 ) -> None:
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    backend = "PostgreSQL" if args.database and "postgres" in args.database else "SQLite"
     print(f"\nquizsvc class rush: {args.students} students at once, lesson {args.lesson!r}, "
-          f"gunicorn {WORKERS} workers + 1 job worker, {backend}, {os.cpu_count()} cores "
-          f"(load {load})\n")  # fmt: skip
+          f"gunicorn {WORKERS} workers + {max(1, args.fill_workers)} job worker(s), {backend}, "
+          f"{os.cpu_count()} cores (load average {started_load} at the start, "
+          f"{load_average()} at the end)\n")  # fmt: skip
     floor_p95 = percentile(floor, 0.95)
     print(f"{'round':<18}{'first question p50 s':>22}{'p95 s':>9}{'class total s':>15}"
           f"{'errors':>8}{'p95 vs bare':>13}")  # fmt: skip
@@ -267,7 +291,7 @@ def report(
     cold, warm = rounds
     warm_p95 = percentile(warm.firsts, 0.95)
     print(f"\npools filled for the class ({args.students} per template) in {filled:.0f} s "
-          "by one worker, before the warm round")  # fmt: skip
+          f"by {max(1, args.fill_workers)} job worker(s), before the warm round")  # fmt: skip
     print(
         f"goal: {GOAL_STUDENTS} students, warm pools, p95 first question < {GOAL_P95_SECONDS} s "
         f"and 0 errors: measured {args.students} students, p95 {warm_p95:.2f} s "

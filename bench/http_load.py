@@ -1,6 +1,7 @@
 """HTTP benchmark: gunicorn on this machine, each route measured against a bare Flask route.
 
     .venv/bin/python bench/http_load.py [--seconds 5] [--concurrency 4] [--starts 30]
+                                        [--database postgresql+psycopg://user@host/db]
 
 One gunicorn (gunicorn.conf.py: one sync worker per core, torch on one thread) serves the real
 app with a bare Flask app mounted beside it at /bare, so every ratio is against a floor
@@ -34,7 +35,8 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from multiprocessing.queues import Queue  # noqa: E402
 from multiprocessing.synchronize import Barrier  # noqa: E402
@@ -243,6 +245,33 @@ def shared_limits(redis_url: str) -> dict[str, str]:
     }
 
 
+@contextmanager
+def bench_database(url: str | None, workdir: Path) -> Iterator[str]:
+    """The database URL of one run: a SQLite file in `workdir`, or with a PostgreSQL `url` a
+    schema of this run's own in that database (dropped afterwards), so runs never meet."""
+    if not url or not url.startswith("postgresql"):
+        yield url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    schema = f"bench_{secrets.token_hex(5)}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    run_url = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield run_url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def backend_name(url: str) -> str:
+    return "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+
+
 def wait_until_up(port: int, server: subprocess.Popen[bytes], timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -274,6 +303,7 @@ def answer_requests(port: int, token: str, lesson_id: str, attempts: int) -> lis
                 "plot_choice": ids[:2],
                 "multiple": [ids[:1], ids[1:2]],
                 "ordering": [ids, ids[::-1]],
+                "explain": [{"text": "first", "met": ids[:1]}, {"text": "second", "met": ids}],
             }[question["kind"]]
             for response in responses:
                 body = json.dumps({"response": response}).encode()
@@ -289,15 +319,26 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=30, help="10-question attempts to start")
     parser.add_argument("--lesson", help="lesson id (default: the first with 10 questions)")
     parser.add_argument("--redis", default=REDIS_URL, help="Redis URL for the rate limits")
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("QUIZSVC_BENCH_DATABASE_URL"),
+        help="PostgreSQL URL (a schema of the run's own is made in it; default: a SQLite file, "
+        "or QUIZSVC_BENCH_DATABASE_URL)",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="quizsvc-bench-"))
+    with bench_database(args.database, workdir) as database_url:
+        serve_and_run(args, workdir, database_url)
+
+
+def serve_and_run(args: argparse.Namespace, workdir: Path, database_url: str) -> None:
     port = free_port()
     env = {
         **os.environ,
         "QUIZSVC_ENV": "production",
         "QUIZSVC_SECRET_KEY": secrets.token_hex(32),
-        "QUIZSVC_DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "QUIZSVC_DATABASE_URL": database_url,
         "QUIZSVC_FIGURE_CACHE_DIR": str(workdir / "figures"),
         # The benchmark is one learner answering thousands of times a second, and starting
         # attempts back to back: its budget is configured for that, as an operator would for
@@ -320,7 +361,7 @@ def main() -> None:
     )  # fmt: skip
     try:
         wait_until_up(port, server)
-        run(port, token, args)
+        run(port, token, args, backend_name(database_url))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -328,7 +369,7 @@ def main() -> None:
     print(f"\n(server log: {workdir / 'gunicorn.log'})")
 
 
-def run(port: int, token: str, args: argparse.Namespace) -> None:
+def run(port: int, token: str, args: argparse.Namespace, backend: str) -> None:
     lessons = call_json(port, "GET", "/api/v1/lessons", token)["lessons"]
     wanted = [item for item in lessons if item["id"] == args.lesson] if args.lesson else []
     lesson = next(iter(wanted), None) or next(
@@ -354,7 +395,7 @@ def run(port: int, token: str, args: argparse.Namespace) -> None:
     ]  # fmt: skip
     floor = results[0]
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"\nquizsvc HTTP benchmark: gunicorn, {os.cpu_count()} cores (load {load}), "
+    print(f"\nquizsvc HTTP benchmark: gunicorn, {backend}, {os.cpu_count()} cores (load {load}), "
           f"lesson {lesson_id!r} "
           f"({min(lesson['question_count'], 10)} questions per attempt)\n")  # fmt: skip
     print_table(results, floor)

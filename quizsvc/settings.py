@@ -27,6 +27,10 @@ DEFAULT_PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's; tests use a fast pbkdf2
 # Ready variants kept per template: small, so `make serve` stays light; raise it (or run
 # `quizsvc pool fill --per-template N`) before a class starts together.
 DEFAULT_POOL_PER_TEMPLATE = 2
+# Pools are filled for a scheduled assessment's class this long before it opens (0: never)...
+DEFAULT_POOL_LEAD_MINUTES = 30
+# ... up to this many variants per template, whatever the class size says.
+DEFAULT_POOL_CLASS_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,6 @@ class Settings:
     content_reload: bool  # re-read lesson files when they change
     figure_cache_dir: Path
     figure_cache_max_bytes: int
-    template_report_dir: Path
     template_report_seeds: int
     password_hash_method: str  # werkzeug's method for new password hashes
     pool_per_template: int  # ready variants each template's pool is kept at (0: no pools)
@@ -46,6 +49,8 @@ class Settings:
     jobs_queue: str  # the queue's name: deployments (or test runs) sharing one Redis differ
     jobs_immediate: bool  # run each job inside the call that enqueues it (tests, scripts)
     practice_tries: int = DEFAULT_PRACTICE_TRIES  # tries per question in practice mode
+    pool_lead_minutes: int = DEFAULT_POOL_LEAD_MINUTES  # warm pools before an assessment opens
+    pool_class_max: int = DEFAULT_POOL_CLASS_MAX  # cap of a class's target per template
 
     @classmethod
     def of(cls, app: Flask) -> Settings:
@@ -60,9 +65,6 @@ class Settings:
                 config.get("FIGURE_CACHE_MAX_MB", DEFAULT_FIGURE_CACHE_MAX_MB)
             )
             * 2**20,
-            template_report_dir=Path(
-                config.get("TEMPLATE_REPORT_DIR") or instance / "template-reports"
-            ),
             template_report_seeds=int(
                 config.get("TEMPLATE_REPORT_SEEDS", DEFAULT_TEMPLATE_REPORT_SEEDS)
             ),
@@ -75,6 +77,8 @@ class Settings:
             jobs_queue=str(config.get("JOBS_QUEUE") or "quizsvc"),
             jobs_immediate=_flag(config.get("JOBS_IMMEDIATE"), False),
             practice_tries=int(config.get("PRACTICE_TRIES", DEFAULT_PRACTICE_TRIES)),
+            pool_lead_minutes=int(config.get("POOL_LEAD_MINUTES", DEFAULT_POOL_LEAD_MINUTES)),
+            pool_class_max=int(config.get("POOL_CLASS_MAX", DEFAULT_POOL_CLASS_MAX)),
         )
 
 

@@ -10,6 +10,7 @@ from flask import Flask
 from quizsvc.cli.app_context import pass_app
 from quizsvc.db import get_session
 from quizsvc.jobs import jobs_of
+from quizsvc.jobs.queue import class_targets
 from quizsvc.jobs.worker import ImmediateQueue, run_worker
 from quizsvc.services import pools
 from quizsvc.services.errors import NotFound
@@ -45,19 +46,29 @@ def pool_group() -> None:
 @click.option("--lesson", "lesson_id", help="Only this lesson's templates.")
 @pass_app
 def status(app: Flask, lesson_id: str | None) -> None:
-    """Ready (and stale) pooled variants per template, against the configured target."""
-    target = Settings.of(app).pool_per_template
+    """Ready (and stale) pooled variants per template, against its target: the configured one,
+    or a class's that is about to start (the reason is printed under the template)."""
+    settings = Settings.of(app)
+    target = settings.pool_per_template
+    classes = class_targets(app)
+    raised = {t: c.target for t, c in classes.items() if c.target > target}
     try:
-        depths = pools.status(target, lesson_id)
+        depths = pools.status(target, lesson_id, raised)
     except NotFound as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{'template':<40}{'ready':>7}{'stale':>7}{'target':>8}")
     for d in depths:
         click.echo(f"{d.template_id:<40}{d.ready:>7}{d.stale:>7}{d.target:>8}")
+        if d.template_id in raised:
+            for reason in classes[d.template_id].reasons:
+                click.echo(f"    for {reason}")
     click.echo(
         f"{len(depths)} templates, {sum(d.ready for d in depths)} ready variants, "
         f"{sum(d.target > d.ready for d in depths)} below target; "
-        f"{jobs_of(app).pending()} jobs queued"
+        f"{jobs_of(app).pending()} jobs queued; targets: {target} per template "
+        f"(QUIZSVC_POOL_PER_TEMPLATE), raised for assessments opening within "
+        f"{settings.pool_lead_minutes} min (QUIZSVC_POOL_LEAD_MINUTES) to their class's draws, "
+        f"at most {settings.pool_class_max} (QUIZSVC_POOL_CLASS_MAX)"
     )
 
 

@@ -12,9 +12,13 @@ lives outside the queue, where the jobs look it up again:
 
 * pool fills count the pool before each variant; each worker's start-up and a periodic task
   every minute (`pools_reconcile`) ask for a fill of every pool below its target (at most one
-  waiting fill per pool: `Jobs.ask_fill`);
-* a template report writes its progress beside it; a page that finds a report whose progress
-  stopped (services.template_report.LEASE_SECONDS) asks for it again;
+  waiting fill per pool and target: `Jobs.ask_fill`). A pool's target is
+  QUIZSVC_POOL_PER_TEMPLATE, raised for the class of a course assessment that opens within
+  QUIZSVC_POOL_LEAD_MINUTES (services.courses.pool_warmup), so the same minutely task warms the
+  pools before an exam;
+* a template report writes its progress beside it (in the database, seen by every instance); a
+  page that finds a report whose progress stopped (services.template_report.LEASE_SECONDS)
+  asks for it again;
 * an LMS score is stored as due before its job is asked (services.lti.passback); the job sends
   only a due score it claims, and a periodic task every minute (`lti_passback_periodic`) sends
   the retries that fell due and any score whose job was lost;
@@ -31,6 +35,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Collection
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -38,8 +43,10 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from quizsvc import metrics
 from quizsvc.progress.lti import Passback
+from quizsvc.progress.models import utcnow
 from quizsvc.services import attempts, catalog, pools
 from quizsvc.services.background import EXTENSION_KEY as BACKGROUND_KEY
+from quizsvc.services.courses import pool_warmup
 from quizsvc.services.lti import passback, roster
 from quizsvc.services.lti.keys import tool_key
 from quizsvc.services.template_report import report_jobs
@@ -140,11 +147,15 @@ class Jobs:
         return pools.fill(template_id, target)
 
     def _reconcile(self) -> int:
-        """Ask for a fill of every pool below its target; returns how many were asked."""
-        target = Settings.of(self.app).pool_per_template
-        if target <= 0:
+        """Ask for a fill of every pool below its target (raised for a class about to start);
+        returns how many were asked."""
+        default = max(0, Settings.of(self.app).pool_per_template)
+        raised = pool_targets(self.app)
+        if default <= 0 and not raised:
             return 0
-        return sum(self.ask_fill(template_id, target) for template_id in pools.deficits(target))
+        missing = pools.deficits(default, targets=raised)
+        return sum(self.ask_fill(template_id, raised.get(template_id, default))
+                   for template_id in missing)  # fmt: skip
 
     def _worker_started(self) -> None:
         """Each worker (thread or process) at start: one torch thread, and the pools that a
@@ -177,6 +188,20 @@ class Jobs:
         return int(self.huey.pending_count())
 
 
+def class_targets(app: Flask) -> dict[str, pool_warmup.ClassTarget]:
+    """The targets the classes of assessments opening within the configured lead time ask
+    for (read now: an assessment scheduled a minute ago counts at the next reconcile)."""
+    settings = Settings.of(app)
+    lead = timedelta(minutes=max(0, settings.pool_lead_minutes))
+    return pool_warmup.class_targets(utcnow(), lead, settings.pool_class_max)
+
+
+def pool_targets(app: Flask) -> dict[str, int]:
+    """Templates whose target a class raises above QUIZSVC_POOL_PER_TEMPLATE -> that target."""
+    default = max(0, Settings.of(app).pool_per_template)
+    return pool_warmup.raised_targets(default, class_targets(app))
+
+
 def _fill_marker(template_id: str, target: int) -> str:
     return f"quizsvc.pool-fill:{template_id}:{target}"
 
@@ -184,7 +209,7 @@ def _fill_marker(template_id: str, target: int) -> str:
 def _report(template_id: str, seeds: int) -> None:
     jobs = report_jobs()
     if jobs.seeds != seeds:  # the page asked with another seed count than this worker's
-        jobs = type(jobs)(jobs.directory, seeds)
+        jobs = jobs.with_seeds(seeds)
     jobs.run(catalog.template(template_id))
 
 

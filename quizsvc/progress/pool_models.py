@@ -1,4 +1,5 @@
-"""Tables every instance shares for a class that starts at once: pooled variants and figures.
+"""Tables every instance shares: pooled variants and figures for a class that starts at once,
+and instructors' template reports.
 
 A pooled variant is a variant generated (and its figures drawn) before anyone asked for it. It
 is stored whole, like `AttemptQuestion.variant`, with the template's content hash and the engine
@@ -47,3 +48,19 @@ class StoredFigure(Base):
     svg: Mapped[str | None] = mapped_column(Text)  # None: being drawn since claimed_at
     alt: Mapped[str] = mapped_column(Text, default="")
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class StoredReport(Base):
+    """An instructor's template report (services.template_report) under its key: the report
+    once computed, and while it runs its progress and the heartbeat its lease is judged by."""
+
+    __tablename__ = "template_report"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(100))
+    # SQL NULL until computed (JSON's default would store a JSON null, which IS NULL misses).
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    done: Mapped[int] = mapped_column(default=0)
+    running: Mapped[bool] = mapped_column(default=False)
+    error: Mapped[str] = mapped_column(Text, default="")  # why the last run failed
+    beat: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

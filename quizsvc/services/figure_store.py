@@ -23,10 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import diskcache
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -178,9 +178,9 @@ class SharedFigureStore:
                 ).rowcount
                 if not changed:
                     conn.execute(
-                        StoredFigure.__table__.insert().values(
-                            key=key, svg=figure.svg, alt=figure.alt, claimed_at=utcnow()
-                        )
+                        cast(Table, StoredFigure.__table__)
+                        .insert()
+                        .values(key=key, svg=figure.svg, alt=figure.alt, claimed_at=utcnow())
                     )
         except SQLAlchemyError:
             logger.warning("shared figure store unavailable for a write", exc_info=True)
@@ -206,7 +206,7 @@ class SharedFigureStore:
         try:
             with self.engine.begin() as conn:
                 claim = {"key": key, "svg": None, "alt": "", "claimed_at": now}
-                conn.execute(StoredFigure.__table__.insert().values(**claim))
+                conn.execute(cast(Table, StoredFigure.__table__).insert().values(**claim))
             return True
         except IntegrityError:
             pass

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import CursorResult, Table, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -67,7 +67,7 @@ def claim(template: QuestionTemplate, session: Session | None = None) -> dict[st
     commits, and back in the pool if it rolls back.
     """
     session = session or get_session()
-    table = PooledVariant.__table__
+    table = cast(Table, PooledVariant.__table__)  # Core: no ORM objects to sync
     oldest = (
         select(table.c.id)
         .where(*_fresh(template))
@@ -81,6 +81,36 @@ def claim(template: QuestionTemplate, session: Session | None = None) -> dict[st
         table.delete().where(table.c.id == oldest).returning(table.c.variant)
     ).first()
     return None if row is None else dict(row.variant)
+
+
+def claim_each(
+    templates: Sequence[QuestionTemplate], session: Session | None = None
+) -> dict[str, dict[str, Any]]:
+    """Take one ready variant of each of `templates` (distinct ids) out of its pool, in one
+    statement: template id -> variant, for the pools that had one.
+
+    A class that starts at once makes this the hottest write of the start: one DELETE of a
+    row per template (each chosen as `claim` does, oldest first, skipping rows another
+    transaction holds) instead of one statement per question."""
+    if not templates:
+        return {}
+    if len({t.id for t in templates}) != len(templates):
+        raise ValueError("claim_each takes each template once")
+    session = session or get_session()
+    table = cast(Table, PooledVariant.__table__)  # Core: no ORM objects to sync
+    oldest = [
+        select(table.c.id)
+        .where(*_fresh(template))
+        .order_by(table.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+        for template in templates
+    ]
+    rows = session.execute(
+        table.delete().where(table.c.id.in_(oldest)).returning(table.c.template_id, table.c.variant)
+    )
+    return {row.template_id: dict(row.variant) for row in rows}
 
 
 def ready(templates: Sequence[QuestionTemplate], session: Session | None = None) -> set[str]:
@@ -98,8 +128,13 @@ def depth(template: QuestionTemplate) -> int:
     return int(count or 0)
 
 
-def status(target: int, lesson_id: str | None = None) -> list[PoolDepth]:
-    """The depth of every template's pool (of one lesson, or all), in catalog order."""
+def status(
+    target: int, lesson_id: str | None = None, targets: Mapping[str, int] | None = None
+) -> list[PoolDepth]:
+    """The depth of every template's pool (of one lesson, or all), in catalog order, against
+    `target`, or the template's own in `targets` (a class about to start:
+    services.courses.pool_warmup)."""
+    targets = targets or {}
     templates = list(_templates(lesson_id))
     rows = get_session().execute(
         select(
@@ -121,14 +156,23 @@ def status(target: int, lesson_id: str | None = None) -> list[PoolDepth]:
         bucket = ready if fresh else stale
         bucket[template_id] = bucket.get(template_id, 0) + int(count)
     return [
-        PoolDepth(t.id, t.lesson_id, ready.get(t.id, 0), stale.get(t.id, 0), target)
+        PoolDepth(
+            t.id, t.lesson_id, ready.get(t.id, 0), stale.get(t.id, 0), targets.get(t.id, target)
+        )
         for t in templates
     ]
 
 
-def deficits(target: int, lesson_id: str | None = None) -> dict[str, int]:
-    """Template id -> how many variants its pool lacks to reach `target`."""
-    return {d.template_id: target - d.ready for d in status(target, lesson_id) if d.ready < target}
+def deficits(
+    target: int, lesson_id: str | None = None, targets: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """Template id -> how many variants its pool lacks to reach `target` (or its own in
+    `targets`)."""
+    return {
+        d.template_id: d.target - d.ready
+        for d in status(target, lesson_id, targets)
+        if d.ready < d.target
+    }
 
 
 def fill(template_id: str, target: int) -> int:
@@ -138,12 +182,15 @@ def fill(template_id: str, target: int) -> int:
     filling one template at once overshoot by at most one variant each)."""
     template = catalog.template(template_id)
     session = get_session()
-    removed = session.execute(
-        delete(PooledVariant).where(
-            PooledVariant.template_id == template.id,
-            (PooledVariant.content_hash != template.content_hash)
-            | (PooledVariant.engine_version != ENGINE_VERSION),
-        )
+    removed = cast(
+        CursorResult[Any],
+        session.execute(
+            delete(PooledVariant).where(
+                PooledVariant.template_id == template.id,
+                (PooledVariant.content_hash != template.content_hash)
+                | (PooledVariant.engine_version != ENGINE_VERSION),
+            )
+        ),
     ).rowcount
     session.commit()
     if removed:

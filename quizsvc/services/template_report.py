@@ -3,10 +3,10 @@
 Generating a hundred variants runs hundreds of simulations, seconds for small networks and a few
 minutes for the heaviest templates: far too long for a request. So a report is computed once per
 (template content, engine version, seed count) by a job on the task queue (`quizsvc worker`),
-never in a thread of a web worker, and then kept as JSON under the instance folder, where every
-worker and every restart finds it; a content edit changes the content hash and so asks for a new
-report. Until it is ready the page shows the progress the job writes beside it. A job whose
-worker died mid-run stops writing progress; after LEASE_SECONDS the page asks for it again.
+never in a thread of a web worker, and then kept in the database (table template_report), where
+every instance, worker and restart finds it; a content edit changes the content hash and so asks
+for a new report. Until it is ready the page shows the progress the job writes beside it. A job
+whose worker died mid-run stops writing progress; after LEASE_SECONDS the page asks for it again.
 
 The checks are `quizsvc.quiz.checks.check_template`, the very function `quizsvc content check`
 runs, with the command's default number of seeds, so the page and the command agree.
@@ -14,20 +14,24 @@ runs, with the command's default number of seeds, so the page and the command ag
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
 from flask import Flask, current_app
+from sqlalchemy import Table, delete, or_, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from quizsvc.analytics.answers import answer_of
 from quizsvc.content import Problem, QuestionTemplate
+from quizsvc.db import get_db
+from quizsvc.progress.models import utcnow
+from quizsvc.progress.pool_models import StoredReport
 from quizsvc.quiz.checks import check_template
 from quizsvc.quiz.generate import VariantError, build
 from quizsvc.services.background import background
@@ -107,25 +111,25 @@ def compute_report(
 LEASE_SECONDS = 180.0
 
 
-@dataclass(frozen=True)
-class _State:
-    """A report's run, as its progress file says: written by the worker, read by the pages."""
-
-    done: int
-    running: bool
-    error: str
-    beat: float  # time.time() of the last progress
-
-    def stale(self) -> bool:
-        return self.running and time.time() - self.beat > LEASE_SECONDS
-
-
 class ReportJobs:
-    """Reports on disk, and their runs on the task queue (`Background.compute_report`)."""
+    """Reports in the database (table template_report), and their runs on the task queue
+    (`Background.compute_report`).
 
-    def __init__(self, directory: Path, seeds: int) -> None:
-        self.directory = directory
+    Every web instance and worker sees the same rows: a report computed once is served by
+    all, and a run asked for by one instance is not asked for again by another while its
+    progress keeps beating. Asking is a lease taken in one statement (an INSERT, or an UPDATE
+    of a row that is not running or went silent), so two instances asking at the same moment
+    queue one run. Each read and write is its own short transaction on the app's engine, never
+    the request's session: progress must be visible while the job runs, and a page's asking
+    must not wait for the request to commit.
+    """
+
+    def __init__(self, engine: Engine, seeds: int) -> None:
+        self.engine = engine
         self.seeds = seeds
+
+    def with_seeds(self, seeds: int) -> ReportJobs:
+        return type(self)(self.engine, seeds)
 
     def key(self, template: QuestionTemplate) -> str:
         return figure_key(
@@ -136,19 +140,15 @@ class ReportJobs:
         """The report if it is ready; otherwise its progress, asking for a run when none is
         going (never asked, failed last time, or its worker went silent)."""
         key = self.key(template)
-        report = self._load(key)
-        if report is not None:
-            return report
-        state = self._state(key)
-        if state is None or not state.running or state.stale():
-            error = state.error if state else ""
-            self._write_state(key, _State(0, True, error, time.time()))
+        row = self._row(key)
+        if row is not None and row.report is not None:
+            return _report(row.report)
+        if self._lease(key, template.id):
             background().compute_report(template.id, self.seeds)
-            report = self._load(key)  # ready already when jobs run immediately
-            if report is not None:
-                return report
-            state = self._state(key)
-        return self._pending(state)
+            row = self._row(key)  # ready already when jobs run immediately
+            if row is not None and row.report is not None:
+                return _report(row.report)
+        return self._pending(row)
 
     def wait(self, template: QuestionTemplate, timeout: float) -> Report | Pending:
         """Ask for the report and wait until its run ends, for at most ``timeout`` seconds
@@ -158,9 +158,11 @@ class ReportJobs:
         deadline = time.monotonic() + timeout
         while isinstance(result, Pending) and time.monotonic() < deadline:
             time.sleep(0.1)
-            state = self._state(key)
-            result = self._load(key) or self._pending(state)
-            if state is not None and not state.running:
+            row = self._row(key)
+            if row is not None and row.report is not None:
+                return _report(row.report)
+            result = self._pending(row)
+            if row is not None and not row.running:
                 break
         return result
 
@@ -168,58 +170,84 @@ class ReportJobs:
         """Compute and keep the report (the queue's job): progress after every seed, the
         error for the page when it fails. Running it twice writes the same report twice."""
         key = self.key(template)
-        if self._load(key) is not None:
+        row = self._row(key)
+        if row is not None and row.report is not None:
             return
 
         def progress(done: int) -> None:
-            self._write_state(key, _State(done, True, "", time.time()))
+            self._write(key, template.id, done=done, running=True, error="")
 
         try:
-            self._store(key, compute_report(template, self.seeds, progress))
+            report = compute_report(template, self.seeds, progress)
         except Exception as exc:  # shown on the page; the next visit tries again
             logger.exception("template report failed: %s", template.id)
-            self._write_state(key, _State(0, False, f"{type(exc).__name__}: {exc}", time.time()))
+            self._write(
+                key, template.id, done=0, running=False, error=f"{type(exc).__name__}: {exc}"
+            )
             raise
-        self._state_path(key).unlink(missing_ok=True)
+        self._write(key, template.id, done=CHECK_SEEDS + self.seeds, running=False, error="",
+                    report=asdict(report))  # fmt: skip
 
-    def _pending(self, state: _State | None) -> Pending:
+    def _pending(self, row: StoredReport | None) -> Pending:
         total = CHECK_SEEDS + self.seeds
-        if state is None:
+        if row is None:
             return Pending(0, total)
-        return Pending(state.done, total, state.error)
+        return Pending(row.done, total, row.error)
 
-    def _path(self, key: str) -> Path:
-        return self.directory / f"{key}.json"
+    def _row(self, key: str) -> StoredReport | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(StoredReport, key)
 
-    def _state_path(self, key: str) -> Path:
-        return self.directory / f"{key}.state"
-
-    def _state(self, key: str) -> _State | None:
+    def _lease(self, key: str, template_id: str) -> bool:
+        """Take the run of `key` for a new try; False while another run holds it (it is
+        running and its progress beat within LEASE_SECONDS) or the report is there."""
+        now = utcnow()
+        table = cast(Table, StoredReport.__table__)
         try:
-            return _State(**json.loads(self._state_path(key).read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
-            return None
+            with self.engine.begin() as conn:
+                conn.execute(table.insert().values(
+                    key=key, template_id=template_id, report=None, done=0, running=True,
+                    error="", beat=now))  # fmt: skip
+            return True
+        except IntegrityError:
+            pass
+        with self.engine.begin() as conn:
+            taken = conn.execute(
+                update(StoredReport)
+                .where(
+                    StoredReport.key == key,
+                    StoredReport.report.is_(None),
+                    or_(
+                        StoredReport.running.is_(False),
+                        StoredReport.beat < now - timedelta(seconds=LEASE_SECONDS),
+                    ),
+                )
+                .values(done=0, running=True, beat=now)  # the last error stays for the page
+            ).rowcount
+        return bool(taken)
 
-    def _write_state(self, key: str, state: _State) -> None:
-        self._write(self._state_path(key), asdict(state))
+    def _write(self, key: str, template_id: str, **values: Any) -> None:
+        values["beat"] = utcnow()
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(StoredReport).where(StoredReport.key == key).values(**values)
+            ).rowcount
+            if not changed:  # run directly, without a page asking first (scripts)
+                values.setdefault("report", None)
+                conn.execute(
+                    cast(Table, StoredReport.__table__)
+                    .insert()
+                    .values(key=key, template_id=template_id, **values)
+                )
 
-    def _load(self, key: str) -> Report | None:
-        try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
-            data["failures"] = [tuple(f) for f in data["failures"]]
-            return Report(**data)
-        except (OSError, ValueError, TypeError, KeyError):
-            return None  # missing, or half-written by a crashed worker
+    def forget(self, template: QuestionTemplate) -> None:
+        """Drop the template's report (tests; a report to compute again)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(StoredReport).where(StoredReport.key == self.key(template)))
 
-    def _store(self, key: str, report: Report) -> None:
-        self._write(self._path(key), asdict(report))
 
-    def _write(self, path: Path, data: dict[str, Any]) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, path)
+def _report(data: dict[str, Any]) -> Report:
+    return Report(**{**data, "failures": [tuple(f) for f in data["failures"]]})
 
 
 def report_jobs(app: Flask | None = None) -> ReportJobs:
@@ -228,7 +256,6 @@ def report_jobs(app: Flask | None = None) -> ReportJobs:
     if jobs is None:
         settings = Settings.of(app)
         jobs = app.extensions.setdefault(
-            EXTENSION_KEY,
-            ReportJobs(settings.template_report_dir, settings.template_report_seeds),
+            EXTENSION_KEY, ReportJobs(get_db(app).engine, settings.template_report_seeds)
         )
     return jobs

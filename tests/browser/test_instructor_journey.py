@@ -23,9 +23,7 @@ def test_an_instructor_previews_a_question_and_reads_its_analytics(
     live_server: LiveServer, browser: Browser, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     app = live_server.app
-    app.config.update(
-        TEMPLATE_REPORT_SEEDS=6, TEMPLATE_REPORT_DIR=str(tmp_path_factory.mktemp("reports"))
-    )
+    app.config.update(TEMPLATE_REPORT_SEEDS=6)
     with app.app_context():
         if accounts.find_by_email(EMAIL) is None:
             accounts.create_user(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,10 +14,8 @@ REPORT_SEEDS = 6
 
 
 @pytest.fixture
-def app(app: Flask, tmp_path: Path) -> Flask:
-    app.config.update(
-        TEMPLATE_REPORT_DIR=str(tmp_path / "reports"), TEMPLATE_REPORT_SEEDS=REPORT_SEEDS
-    )
+def app(app: Flask) -> Flask:
+    app.config.update(TEMPLATE_REPORT_SEEDS=REPORT_SEEDS)
     return app
 
 

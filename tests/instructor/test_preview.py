@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from quizsvc.cli.content import content_group
 from quizsvc.content import load_catalog
+from quizsvc.db import get_db
 from quizsvc.quiz import generate
 from quizsvc.services.template_report import Pending, Report, ReportJobs, report_jobs
 from tests.instructor.conftest import REPORT_SEEDS
@@ -94,7 +95,7 @@ def test_a_choice_template_shows_which_choice_is_correct_over_seeds(
     assert f"of {REPORT_SEEDS}" in text(page(instructor, "/instructor/templates/web-which-smaller"))
 
 
-def test_the_default_is_a_hundred_seeds_and_reports_are_kept_on_disk(
+def test_the_default_is_a_hundred_seeds_and_reports_are_kept(
     app: Flask, instructor: FlaskClient, tmp_path: Path
 ) -> None:
     app.config["TEMPLATE_REPORT_SEEDS"] = 100
@@ -106,7 +107,7 @@ def test_the_default_is_a_hundred_seeds_and_reports_are_kept_on_disk(
     with app.app_context():
         from quizsvc.services import catalog
 
-        fresh = ReportJobs(Path(app.config["TEMPLATE_REPORT_DIR"]), 100)
+        fresh = ReportJobs(get_db(app).engine, 100)
         assert fresh.get(catalog.template("web-bounded")) == done  # no recomputation
 
 

@@ -3,15 +3,18 @@ a report whose worker went silent is asked for again."""
 
 from __future__ import annotations
 
-import json
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import update
 
 import quizsvc.jobs.queue as queue
 from quizsvc.jobs import jobs_of
+from quizsvc.progress.models import utcnow
+from quizsvc.progress.pool_models import StoredReport
 from quizsvc.services import catalog
 from quizsvc.services.template_report import LEASE_SECONDS, Pending, report_jobs
 
@@ -22,7 +25,6 @@ def queued(app: Flask, tmp_path: Path) -> Flask:
     app.config.update(
         JOBS_IMMEDIATE=False,
         JOBS_FILE=str(tmp_path / "jobs.sqlite3"),
-        TEMPLATE_REPORT_DIR=str(tmp_path / "reports"),
         TEMPLATE_REPORT_SEEDS=3,
     )
     return app
@@ -57,9 +59,11 @@ def test_a_silent_report_is_asked_for_again(queued: Flask) -> None:
         assert isinstance(reports.get(template), Pending)
         assert isinstance(reports.get(template), Pending)
         assert jobs_of(queued).pending() == 1  # asked once while it runs
-        state = reports._state_path(reports.key(template))
-        data = json.loads(state.read_text())
-        data["beat"] = time.time() - LEASE_SECONDS - 1  # its worker died long ago
-        state.write_text(json.dumps(data))
+        with reports.engine.begin() as conn:  # its worker died long ago
+            conn.execute(
+                update(StoredReport)
+                .where(StoredReport.key == reports.key(template))
+                .values(beat=utcnow() - timedelta(seconds=LEASE_SECONDS + 1))
+            )
         assert isinstance(reports.get(template), Pending)
         assert jobs_of(queued).pending() == 2

@@ -24,10 +24,17 @@ def jsonable(value: Any) -> Any:
 
 
 def record(
-    question: AttemptQuestion, latest: Response | None, raw: Any, result: Grade, at: datetime
+    question: AttemptQuestion,
+    latest: Response | None,
+    raw: Any,
+    result: Grade,
+    at: datetime,
+    *,
+    has_draft: bool = True,
 ) -> Response:
     """Add the response (not committed) and forget the question's draft: an answer replaces
-    whatever was entered before it."""
+    whatever was entered before it. A caller that knows no draft is stored says so
+    (`has_draft=False`) and saves the DELETE."""
     elapsed = None
     if question.first_viewed_at is not None:
         elapsed = max(0, int((at - question.first_viewed_at).total_seconds() * 1000))
@@ -53,7 +60,8 @@ def record(
     credit = tries.credit(seq, tries.of_question(question.attempt, question)) if practice else 1.0
     question.score = result.score * credit
     question.correct = result.correct
-    forget_draft(question)
+    if has_draft:
+        forget_draft(question)
     if seq == 1 or not practice:
         progress_events.on_graded(question, response)  # a later practice try is not new evidence
     return response

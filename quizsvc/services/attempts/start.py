@@ -217,25 +217,32 @@ def build_attempt(
     seed: int,
     time_limit_s: int | None,
     tries: int | None = None,
+    *,
+    use_pools: bool = True,
 ) -> Attempt:
     """An attempt with a generated variant of each template, not yet added to the session:
     a caller that stores more with it (services.courses links its assessment) commits both.
+    `use_pools=False` generates every variant from `seed` (an assessment whose class shares
+    its seeds must not hand out pooled variants, which each have a seed of their own).
 
     Pooled variants are ready, figures drawn, and claimed in the caller's transaction; templates
     whose pool is empty are generated as without pools, before the claims, so that SQLite's
     write lock (taken by the first claim) is never held while a network trains. A pool emptied
     in between is generated after all."""
     session = get_session()
-    pooled = pools.ready(templates, session)
+    pooled = pools.ready(templates, session) if use_pools else set()
     variants: list[dict[str, Any] | None] = [
         None if template.id in pooled else _generate(template, seed, position)
         for position, template in enumerate(templates, start=1)
     ]
+    # One claim per distinct pooled template, all in one statement; a template asked for twice
+    # (never in a lesson quiz) takes its second variant by itself.
+    distinct = list({t.id: t for t in templates if t.id in pooled}.values())
+    claimed = pools.claim_each(distinct, session)
     for position, template in enumerate(templates, start=1):
         if template.id in pooled:
-            variants[position - 1] = pools.claim(template, session) or _generate(
-                template, seed, position
-            )
+            variant = claimed.pop(template.id, None) or pools.claim(template, session)
+            variants[position - 1] = variant or _generate(template, seed, position)
     metrics.VARIANTS.labels("pool").inc(len(pooled))
     metrics.VARIANTS.labels("generated").inc(len(templates) - len(pooled))
     questions: list[AttemptQuestion] = []

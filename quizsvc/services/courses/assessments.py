@@ -367,8 +367,9 @@ def start_attempt(user: User, assessment: Assessment) -> Attempt:
     # A second try tells a student the first was wrong: only when results are released at once.
     tries = None if assessment.release is Release.IMMEDIATELY else 1  # None: the configured
     attempt = build_attempt(
-        user, AttemptKind.ASSESSMENT, mode, lesson_id, chosen, seed, None, tries
-    )
+        user, AttemptKind.ASSESSMENT, mode, lesson_id, chosen, seed, None, tries,
+        use_pools=assessment.seeds is SeedPolicy.PER_STUDENT,  # shared seeds: the same variants
+    )  # fmt: skip
     attempt.time_limit_s = _time_limit(attempt.started_at, view.window)
     session = get_session()
     session.add(attempt)
