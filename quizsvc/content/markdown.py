@@ -66,7 +66,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     **{tag: set(_MATHML_ATTRIBUTES) for tag in _MATHML_TAGS},
 }
 ALLOWED_CLASSES: dict[str, set[str]] = {
-    "div": {"admonition", *ADMONITION_KINDS, "math", "block"},
+    "div": {"admonition", *ADMONITION_KINDS, "math", "block", "table-wrap"},
     "p": {"admonition-title"},
     "span": {"math", "inline", "math-error"},
     "sup": {"footnote-ref"},
@@ -192,7 +192,17 @@ def _build() -> MarkdownIt:
     md.add_render_rule("math_inline_double", math_block)
     md.add_render_rule("math_block", math_block)
     md.add_render_rule("math_block_label", math_block)
+    def table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+        # A wide table scrolls inside its own box on a phone, which the page's script makes
+        # keyboard-focusable while it overflows (as it does for every .table-wrap).
+        return '<div class="table-wrap">' + self.renderToken(tokens, idx, options, env)
+
+    def table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+        return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
     md.add_render_rule("fence", fence)
+    md.add_render_rule("table_open", table_open)
+    md.add_render_rule("table_close", table_close)
     return md
 
 

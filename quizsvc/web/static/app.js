@@ -40,7 +40,7 @@
 
   // A box that scrolls sideways (a wide table on a phone) must be reachable by keyboard to be
   // scrolled: while it overflows it takes focus and is named after its table's caption.
-  var SCROLL_BOXES = ".table-wrap, .formula, .answers dd";
+  var SCROLL_BOXES = ".table-wrap, .formula, .answers dd, pre";
   function focusableScrollBoxes() {
     document.querySelectorAll(SCROLL_BOXES).forEach(function (box) {
       var overflows = box.scrollWidth > box.clientWidth + 1;
