@@ -46,7 +46,15 @@ def test_the_form_is_labelled_and_grouped(client: FlaskClient) -> None:
 
 def test_a_get_request_is_the_whole_state(client: FlaskClient) -> None:
     html = page(client, f"/explore?{SMALL}&b.activation=sigmoid&metric=weight_grad_norm")
-    assert "With activation sigmoid instead of tanh, B&#39;s first-layer gradient is 10^" in html
+    sentence = re.search(r'<p class="explore-sentence"[^>]*>(.*?)</p>', html, re.S)
+    assert sentence is not None
+    # The power of ten is a superscript with a true minus sign, not the plain "10^-1.2".
+    assert re.search(
+        r"^With activation sigmoid instead of tanh, B&#39;s first-layer gradient is "
+        r"10<sup>\u2212\d+\.\d</sup> of A&#39;s first-layer gradient \(",
+        sentence.group(1),
+    ), sentence.group(1)
+    assert "10^" not in sentence.group(1)
     assert html.count("<svg") == 2
     assert '<option value="weight_grad_norm" selected>' in html
     link = next(h for h in explorer_hrefs(html) if "metric=" in h)
