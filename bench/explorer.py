@@ -52,7 +52,7 @@ A = {"depth": 20, "width": 128, "activation": "tanh", "init": "xavier_normal"}
 
 def changes(count: int, rng: random.Random) -> list[dict[str, object]]:
     """B's configurations: A with one control changed, each with a fresh seed."""
-    options = {
+    options: dict[str, list[object]] = {
         "depth": [5, 10, 20, 30, 40, 50],
         "width": [32, 64, 128, 256],
         "activation": ["sigmoid", "relu", "gelu", "linear"],
