@@ -28,7 +28,7 @@ from quizsvc.quiz import SIM_CACHE, Variant
 from quizsvc.quiz.generate import MAX_SEED
 from quizsvc.services import catalog
 from quizsvc.services.attempts import QuestionView
-from quizsvc.services.explorer_compare import difference_sentence, earliest_gradient
+from quizsvc.services.explorer_compare import Sentence, comparison, earliest_gradient
 from quizsvc.services.explorer_presets import PRESETS, Preset
 from quizsvc.services.explorer_state import (
     DEFAULTS,
@@ -89,7 +89,7 @@ class Exploration:
     results: dict[str, SimResult] = field(default_factory=dict)
     figures: list[ShownFigure] = field(default_factory=list)
     numbers: list[Numbers] = field(default_factory=list)
-    sentence: str = ""
+    sentence: Sentence | None = None  # str() for plain text; the page sets powers as superscripts
     problems: dict[str, dict[str, str]] = field(default_factory=dict)  # side -> field -> text
 
     @property
@@ -105,9 +105,9 @@ def explore(state: ExplorerState) -> Exploration:
     results = {s.key: SIM_CACHE.get(_config(s)) for s in state.sides}
     figures = _figures(state, results)
     numbers = [_numbers(key.upper(), r, state.metric) for key, r in results.items()]
-    sentence = ""
+    sentence = None
     if "b" in results:
-        sentence = difference_sentence(results["a"], results["b"], state.metric)
+        sentence = comparison(results["a"], results["b"], state.metric)
     return Exploration(state, results, figures, numbers, sentence)
 
 

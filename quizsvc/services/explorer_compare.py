@@ -4,11 +4,16 @@ It names the settings that differ, then the ratio of the gradients where the bac
 arrives last (the first layer, or the earliest time step) as a power of ten, and, when both
 trained, how their losses ended. Numbers are the results' own, so the sentence can be checked
 against the figures beside it.
+
+The sentence is data, not markup: its parts are text and powers of ten, so the page can set the
+exponent as a superscript (explore/_results.html) while ``str()`` gives the plain form
+("10^-4.2") wherever only text fits (a title, a log line, a test).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from quizsvc.services.explorer_state import DEFAULTS, format_value
 from quizsvc.sim import SimResult, fields_for
@@ -28,10 +33,39 @@ def where(result: SimResult) -> str:
     return "gradient at t = 1" if result.time_steps else "first-layer gradient"
 
 
+@dataclass(frozen=True)
+class PowerOfTen:
+    """A ratio written as 10 to a power with one decimal: 6.3e-5 is 10^-4.2."""
+
+    ratio: float
+
+    @property
+    def exponent(self) -> str:
+        """The exponent as printed, "-4.2" (no "+" for ratios above 1)."""
+        return f"{math.log10(self.ratio):+.1f}".replace("+", "")
+
+    @property
+    def exponent_typeset(self) -> str:
+        """The exponent with a true minus sign (U+2212), for a superscript."""
+        return self.exponent.replace("-", "\u2212")
+
+    def __str__(self) -> str:
+        return f"10^{self.exponent}"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """Text and powers of ten, in order; ``str()`` is the plain-text sentence."""
+
+    parts: tuple[str | PowerOfTen, ...]
+
+    def __str__(self) -> str:
+        return "".join(str(part) for part in self.parts)
+
+
 def power_of_ten(ratio: float) -> str:
-    """``10^-4.2`` for a ratio of 6.3e-5 (one decimal of the exponent)."""
-    exponent = math.log10(ratio)
-    return f"10^{exponent:+.1f}".replace("+", "")
+    """``10^-4.2`` for a ratio of 6.3e-5 (one decimal of the exponent): the plain form."""
+    return str(PowerOfTen(ratio))
 
 
 def setting_changes(a: SimResult, b: SimResult) -> list[str]:
@@ -47,10 +81,15 @@ def setting_changes(a: SimResult, b: SimResult) -> list[str]:
 
 
 def difference_sentence(a: SimResult, b: SimResult, metric: str) -> str:
+    """The comparison in plain text (powers of ten as "10^-4.2")."""
+    return str(comparison(a, b, metric))
+
+
+def comparison(a: SimResult, b: SimResult, metric: str) -> Sentence:
     """One sentence: what B changes, and what that did to the gradient and the loss."""
     changes = setting_changes(a, b)
     if not changes:
-        return "A and B are the same network, so their numbers are the same."
+        return Sentence(("A and B are the same network, so their numbers are the same.",))
     named = ", ".join(changes[:MAX_NAMED])
     if len(changes) > MAX_NAMED:
         named += f" and {len(changes) - MAX_NAMED} more"
@@ -64,10 +103,9 @@ def difference_sentence(a: SimResult, b: SimResult, metric: str) -> str:
     elif abs(math.log10(gb / ga)) < 0.05:
         gradient = f"{subject} is about the same as A's ({gb:.3g} against {ga:.3g})"
     else:
-        gradient = (
-            f"{subject} is {power_of_ten(gb / ga)} of A's {where(a)} ({gb:.3g} against {ga:.3g})"
-        )
-    return f"With {named}, {gradient}{_training(a, b)}."
+        rest = f" of A's {where(a)} ({gb:.3g} against {ga:.3g}){_training(a, b)}."
+        return Sentence((f"With {named}, {subject} is ", PowerOfTen(gb / ga), rest))
+    return Sentence((f"With {named}, {gradient}{_training(a, b)}.",))
 
 
 def _training(a: SimResult, b: SimResult) -> str:

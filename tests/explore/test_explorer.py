@@ -11,7 +11,12 @@ import pytest
 from flask import Flask
 
 from quizsvc.services import catalog, explorer
-from quizsvc.services.explorer_compare import difference_sentence, power_of_ten
+from quizsvc.services.explorer_compare import (
+    PowerOfTen,
+    comparison,
+    difference_sentence,
+    power_of_ten,
+)
 from quizsvc.services.explorer_state import configs_query, parse
 from quizsvc.sim import FLOP_BUDGET, SimConfig, ValidationError, estimate_flops, simulate
 
@@ -34,6 +39,20 @@ def test_the_sentence_states_the_ratio_of_the_first_layer_gradients() -> None:
     )
     exponent = float(re.search(r"10\^(-?[\d.]+)", sentence).group(1))  # type: ignore[union-attr]
     assert abs(exponent - math.log10(ratio)) <= 0.05
+
+
+def test_the_power_of_ten_is_a_part_of_its_own_for_the_page_to_set_as_a_superscript() -> None:
+    a, b = simulate(SimConfig(**TANH)), simulate(SimConfig(**SIGMOID))
+    sentence = comparison(a, b, "output_grad_norm")
+    powers = [part for part in sentence.parts if isinstance(part, PowerOfTen)]
+    ratio = b.layers[0].output_grad_norm / a.layers[0].output_grad_norm
+    assert len(powers) == 1 and powers[0].exponent == f"{math.log10(ratio):.1f}"
+    assert powers[0].exponent.startswith("-")  # sigmoid vanishes against tanh
+    assert powers[0].exponent_typeset == "\u2212" + powers[0].exponent[1:]
+    # The plain text is the sentence as before: "10^-x.y" where only text fits.
+    assert str(sentence) == difference_sentence(a, b, "output_grad_norm")
+    assert f"is 10^{powers[0].exponent} of A's" in str(sentence)
+    assert str(PowerOfTen(1e3)) == "10^3.0" and str(PowerOfTen(10**-11.2)) == "10^-11.2"
 
 
 def test_the_same_network_twice_is_said_to_be_the_same() -> None:
@@ -77,7 +96,7 @@ def test_explore_draws_gradients_activations_and_training(app: Flask) -> None:
         "Training of B",
     ]
     assert all(shown.figure.svg.startswith("<svg") for shown in found.figures)
-    assert found.sentence.startswith("With activation sigmoid instead of tanh")
+    assert str(found.sentence).startswith("With activation sigmoid instead of tanh")
     assert [n.label for n in found.numbers] == ["A", "B"]
     # The mean-field prediction is drawn for the gradient at the layer outputs.
     assert "mean-field" in found.figures[0].figure.alt

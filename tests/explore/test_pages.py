@@ -39,14 +39,22 @@ def test_the_form_is_labelled_and_grouped(client: FlaskClient) -> None:
         for side in "ab":
             assert f'<label for="{side}-{name}">' in html
             assert f'id="{side}-{name}" name="{side}.{name}"' in html
-    assert 'method="get" action="/explore"' in html
+    assert 'method="get" action="/explore#explore-results"' in html
     assert "<svg" in html  # the first preset, drawn
     assert 'class="explore-sentence"' in html
 
 
 def test_a_get_request_is_the_whole_state(client: FlaskClient) -> None:
     html = page(client, f"/explore?{SMALL}&b.activation=sigmoid&metric=weight_grad_norm")
-    assert "With activation sigmoid instead of tanh, B&#39;s first-layer gradient is 10^" in html
+    sentence = re.search(r'<p class="explore-sentence"[^>]*>(.*?)</p>', html, re.S)
+    assert sentence is not None
+    # The power of ten is a superscript with a true minus sign, not the plain "10^-1.2".
+    assert re.search(
+        r"^With activation sigmoid instead of tanh, B&#39;s first-layer gradient is "
+        r"10<sup>\u2212\d+\.\d</sup> of A&#39;s first-layer gradient \(",
+        sentence.group(1),
+    ), sentence.group(1)
+    assert "10^" not in sentence.group(1)
     assert html.count("<svg") == 2
     assert '<option value="weight_grad_norm" selected>' in html
     link = next(h for h in explorer_hrefs(html) if "metric=" in h)
@@ -54,6 +62,32 @@ def test_a_get_request_is_the_whole_state(client: FlaskClient) -> None:
     assert state.b is not None and state.b.config == SimConfig(
         depth=6, width=16, batch=16, activation="sigmoid"
     )
+
+
+def test_without_javascript_run_lands_on_results_that_fit_a_phone(client: FlaskClient) -> None:
+    html = page(client, f"/explore?{SMALL}&b.activation=sigmoid")
+    # A GET form keeps its action's fragment: Run lands on the results, below the form.
+    assert 'method="get" action="/explore#explore-results"' in html
+    assert '<section id="explore-results"' in html
+    # Both networks' controls are served open (explore.js folds B on a phone).
+    assert html.count('<details class="explore-network" open>') == 2
+    # The bar beside Run repeats the sentence, the power of ten as a superscript.
+    summary = re.search(r'<p class="explore-summary" id="explore-summary">(.*?)</p>', html, re.S)
+    assert summary is not None and summary.group(1).startswith("With activation sigmoid")
+    assert "10<sup>\u2212" in summary.group(1)
+    # The headline table: one column per network, one row per number.
+    table = re.search(r'<table class="explore-numbers">(.*?)</table>', html, re.S)
+    assert table is not None
+    assert re.findall(r'<th scope="col">([^<]*)</th>', table.group(1)) == ["network A", "network B"]
+    assert table.group(1).count("<tr>") == 6
+
+
+def test_a_side_with_a_problem_is_marked_so_it_stays_open(client: FlaskClient) -> None:
+    html = page(client, "/explore?a.depth=6&a.width=16&b.depth=deep&b.width=16", 422)
+    assert '<details class="explore-network" open>' in html  # A has nothing to fix
+    assert '<details class="explore-network" open data-problems>' in html
+    summary = re.search(r'id="explore-summary">(.*?)</p>', html, re.S)
+    assert summary is not None and summary.group(1) == "These settings cannot run: see the results."
 
 
 def test_the_fragment_is_the_results_alone(client: FlaskClient) -> None:
