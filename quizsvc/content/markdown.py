@@ -192,6 +192,7 @@ def _build() -> MarkdownIt:
     md.add_render_rule("math_inline_double", math_block)
     md.add_render_rule("math_block", math_block)
     md.add_render_rule("math_block_label", math_block)
+
     def table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
         # A wide table scrolls inside its own box on a phone, which the page's script makes
         # keyboard-focusable while it overflows (as it does for every .table-wrap).
