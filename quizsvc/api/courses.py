@@ -7,7 +7,7 @@ change a teaching assistant may not make is 403.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import jsonify, request, url_for
@@ -164,7 +164,9 @@ def _when(body: dict[str, Any], name: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
+        # In UTC, as stored: year 1 at +05:00 or year 9999 at -05:00 has no such instant.
+        moment = moment.astimezone(UTC) if moment is not None and moment.tzinfo else moment
+    except (ValueError, OverflowError):
         moment = None
     if moment is None or moment.tzinfo is None:
         raise InvalidInput(f"{name} is a date-time with its offset, e.g. 2027-03-01T09:00:00Z.")

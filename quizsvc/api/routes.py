@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -67,7 +68,29 @@ def _body(*fields: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadRequest("Send a JSON object with Content-Type: application/json.")
     _only(data, fields, "the body")
+    _check_text(data)
     return data
+
+
+def _check_text(value: Any) -> None:
+    """Refuse text that no page could show or database store: NUL characters (PostgreSQL
+    refuses them) and unpaired surrogates such as "\\ud800" (no UTF-8 encodes them)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and _BAD_TEXT.search(item):
+            raise InvalidInput(
+                "Text may not hold NUL characters or unpaired surrogates (such as \\ud800); "
+                "send plain UTF-8 text."
+            )
+
+
+_BAD_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def _only(data: dict[str, Any], fields: tuple[str, ...], where: str) -> None:

@@ -40,7 +40,10 @@ def to_utc(local: str, zone: str) -> datetime | None:
         raise InvalidInput(
             f"Give times as YYYY-MM-DDTHH:MM, e.g. 2026-12-14T17:00; not {local[:30]!r}."
         ) from None
-    return naive.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(UTC)
+    try:
+        return naive.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(UTC)
+    except OverflowError:  # year 1 east of Greenwich, or 9999 west of it
+        raise InvalidInput(f"{local[:16]} in {zone} is outside the calendar.") from None
 
 
 def to_local(moment: datetime | None, zone: str) -> str:
