@@ -31,10 +31,13 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_STRATEGY": "moving-window",
     # Failed log-ins only (a wrong password, an unknown email). Per address it is generous, so
-    # a class behind one school address logs in together; per account it is tight, so guessing
-    # one person's password from many addresses stays slow.
+    # a class behind one school address logs in together. Per account and address it is tight,
+    # so one machine guesses one password slowly, yet cannot lock the owner out at their own
+    # address; per account over all addresses it is looser, so guessing from many addresses
+    # stays slow too (locking an owner out then takes many addresses).
     "LOGIN_RATE_LIMIT": "30 per minute; 300 per hour",
     "LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute; 30 per hour",
+    "LOGIN_ACCOUNT_TOTAL_RATE_LIMIT": "20 per minute; 100 per hour",
     # Sized for a class signing up on its first day; it also bounds probing which emails are
     # registered (see web.auth.SIGNUP_REFUSED).
     "SIGNUP_RATE_LIMIT": "60 per hour",
@@ -95,6 +98,11 @@ def account_key() -> str:
     return "account:" + hashlib.sha256(normalize_email(email).encode()).hexdigest()[:32]
 
 
+def account_address_key() -> str:
+    """Rate-limit key: the account a log-in names, from the address it comes from."""
+    return f"{account_key()}@{get_remote_address()}"
+
+
 def limit_from_config(
     name: str,
     *,
@@ -122,8 +130,11 @@ def limit_from_config(
 _starts_per_learner = limit_from_config("START_RATE_LIMIT", per_user=True)
 _starts_per_address = limit_from_config("START_ADDRESS_RATE_LIMIT")
 _log_ins_per_address = limit_from_config("LOGIN_RATE_LIMIT", failures_only=True)
+_log_ins_per_account_and_address = limit_from_config(
+    "LOGIN_ACCOUNT_RATE_LIMIT", key_func=account_address_key, failures_only=True
+)
 _log_ins_per_account = limit_from_config(
-    "LOGIN_ACCOUNT_RATE_LIMIT", key_func=account_key, failures_only=True
+    "LOGIN_ACCOUNT_TOTAL_RATE_LIMIT", key_func=account_key, failures_only=True
 )
 
 
@@ -133,8 +144,9 @@ def limit_starts(view: View) -> View:
 
 
 def limit_log_ins(view: View) -> View:
-    """The limits of every route that checks a password: per address and per account."""
-    return _log_ins_per_address(_log_ins_per_account(view))
+    """The limits of every route that checks a password: per address, per account from one
+    address, and per account."""
+    return _log_ins_per_address(_log_ins_per_account_and_address(_log_ins_per_account(view)))
 
 
 def check_shared_storage(app: Flask, workers: int) -> None:

@@ -122,7 +122,7 @@ def failed_login(client: FlaskClient, email: str) -> int:
 
 
 def test_failed_log_ins_are_limited_per_account_from_any_address(app: Flask) -> None:
-    settings = {"LOGIN_ACCOUNT_RATE_LIMIT": "2/minute", "LOGIN_RATE_LIMIT": "100/minute"}
+    settings = {"LOGIN_ACCOUNT_TOTAL_RATE_LIMIT": "2/minute", "LOGIN_RATE_LIMIT": "100/minute"}
     with sibling_app(app, RATELIMIT_ENABLED=True, **settings) as limited:
         owner = limited.test_client()
         signup(owner, "target@example.org")
@@ -136,6 +136,24 @@ def test_failed_log_ins_are_limited_per_account_from_any_address(app: Flask) -> 
     assert statuses == [422, 422, 429]
     assert other_account == 422
     assert locked.status_code == 429
+
+
+def test_a_guesser_at_one_address_cannot_lock_the_owner_out_at_theirs(app: Flask) -> None:
+    """Wrong passwords from one machine lock that machine out of the account; its owner, at
+    their own address, still logs in with the right password."""
+    with sibling_app(app, RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_RATE_LIMIT="3/minute") as limited:
+        owner = address(limited.test_client())
+        signup(owner, "owner@example.org")
+        owner.post("/logout")
+        guesser = address(limited.test_client())
+        guesses = [failed_login(guesser, "owner@example.org") for _ in range(4)]
+        right = {"email": "owner@example.org", "password": PASSWORD}
+        from_the_guesser = guesser.post("/login", data=right).status_code
+        from_the_owner = owner.post("/login", data=right).status_code
+    limiter.reset()
+    assert guesses == [422, 422, 422, 429]
+    assert from_the_guesser == 429  # a right guess is refused like a wrong one while limited
+    assert from_the_owner == 302
 
 
 def test_a_class_behind_one_address_can_log_in_together(app: Flask) -> None:
@@ -197,7 +215,7 @@ def test_two_app_instances_share_the_per_account_count_only_through_redis(
     run = uuid.uuid4().hex
     settings: dict[str, object] = {
         "RATELIMIT_ENABLED": True,
-        "LOGIN_ACCOUNT_RATE_LIMIT": "3/minute",
+        "LOGIN_ACCOUNT_TOTAL_RATE_LIMIT": "3/minute",
         "RATELIMIT_STORAGE_URI": REDIS_URL if storage == "redis" else "memory://",
         # Our own key space: limiter.reset() below then clears this run's keys only.
         "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"quizsvc-test-{run}"},
