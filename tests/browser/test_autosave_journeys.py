@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from quizsvc.db import get_session
 from quizsvc.progress.models import Attempt, utcnow
+from quizsvc.services.attempts.access import draft_of
 from tests.browser.conftest import LiveServer, visiting
 from tests.browser.test_student_journeys import attempt_id_of, choose, go_to_question, sign_up
 from tests.web.helpers import LESSON, correct_response, stored_questions
@@ -117,3 +118,43 @@ def test_signing_up_mid_exam_lands_on_the_same_question(
         expect(page.locator("#draft-status")).to_have_text("Saved")  # kept as left
         assert fits(page)
         visit.shot("back-on-question")
+
+
+def test_a_refused_save_says_not_saved_and_is_sent_again_without_a_keystroke(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """A save refused for a moment (429 with Retry-After, or a 503) is retried on its own, and
+    the line beside the answer says it is not saved until it is."""
+    with visiting(browser, "autosave-retry") as visit:
+        page = visit.page
+        attempt_id = start_exam_as_guest(page, live_server)
+        numeric = next(
+            q
+            for q in stored_questions(live_server.app, attempt_id)
+            if q.variant["kind"] == "numeric"
+        )
+        go_to_question(page, numeric.position)
+        refusals = [
+            {"status": 429, "headers": {"Retry-After": "1"}, "body": '{"saved": false}'},
+            {"status": 503, "body": '{"saved": false}'},
+        ]
+
+        def refuse_twice(route):  # type: ignore[no-untyped-def]
+            if refusals:
+                route.fulfill(content_type="application/json", **refusals.pop(0))
+            else:
+                route.continue_()
+
+        page.route("**/draft", refuse_twice)
+        page.get_by_label("Your answer").fill("0.25")
+        expect(page.locator("#draft-status")).to_have_text(
+            "Not saved yet: trying again shortly…", timeout=15_000
+        )
+        expect(page.locator("#draft-status")).to_have_text("Saved", timeout=20_000)
+        assert refusals == []  # both refusals were met, and the third try went through
+    with live_server.app.app_context():
+        attempt = get_session().get(Attempt, attempt_id)
+        assert attempt is not None
+        question = next(q for q in attempt.questions if q.position == numeric.position)
+        draft = draft_of(question)
+        assert draft is not None and draft.raw == "0.25"

@@ -36,7 +36,15 @@
           return response.json().then(function (data) {
             if (response.ok && data.saved) {
               if (!dirty) say("Saved");
+            } else if (response.status === 429 || response.status >= 500) {
+              // Too many saves, or the server is briefly away: the entry is still good, so it
+              // is sent again when the server says (429) or after a pause, without a keystroke.
+              var wait = parseInt(response.headers.get("Retry-After") || "", 10);
+              dirty = true;
+              say("Not saved yet: trying again shortly…");
+              later(wait > 0 ? wait * 1000 : RETRY_MS);
             } else {
+              // The entry itself is refused (it cannot be read, or the attempt is over).
               say("Not saved: " + (data.message || "please try again."));
             }
           });
@@ -62,7 +70,7 @@
 
     function changed() {
       dirty = true;
-      if (status && status.textContent === "Saved") say("");
+      say("Not saved yet");
       later(QUIET_MS);
     }
 
