@@ -35,11 +35,21 @@ serve: setup
 	$(BIN)/quizsvc db upgrade
 	$(BIN)/quizsvc serve --with-worker
 
+# The suite runs on SQLite always, and on PostgreSQL and Redis too when they answer on this
+# machine (the test database `test`, Redis database 0) unless QUIZSVC_TEST_*_URL say otherwise.
+TEST_POSTGRES_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL := redis://127.0.0.1:6379/0
+
 test: setup $(VENV)/.stamp-chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	@if [ -z "$${QUIZSVC_TEST_POSTGRES_URL+set}" ] && $(BIN)/python -c "import psycopg; psycopg.connect('$(TEST_POSTGRES_URL)'.replace('+psycopg', ''), connect_timeout=2).close()" 2>/dev/null; then \
+		export QUIZSVC_TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)'; fi; \
+	if [ -z "$${QUIZSVC_TEST_REDIS_URL+set}" ] && $(BIN)/python -c "import redis; redis.Redis.from_url('$(TEST_REDIS_URL)', socket_timeout=2).ping()" 2>/dev/null; then \
+		export QUIZSVC_TEST_REDIS_URL='$(TEST_REDIS_URL)'; fi; \
+	echo "databases: SQLite$${QUIZSVC_TEST_POSTGRES_URL:+, PostgreSQL}$${QUIZSVC_TEST_REDIS_URL:+; Redis}"; \
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint:
