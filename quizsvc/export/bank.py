@@ -9,6 +9,7 @@ writes the same bank, so Canvas and Moodle learners see the same questions.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -66,8 +67,11 @@ def build_bank(
 
 
 def _group(template: QuestionTemplate, wanted: int, first_seed: int) -> ExportGroup:
+    """Up to `wanted` distinct variants: a template that draws nothing (an explain card) or
+    draws from few values gives fewer, never the same question twice."""
     made: list[ExportVariant] = []
     skipped: list[tuple[int, str]] = []
+    seen: set[str] = set()
     seed = first_seed
     while len(made) < wanted and seed < first_seed + wanted * TRIES_PER_VARIANT:
         try:
@@ -75,7 +79,11 @@ def _group(template: QuestionTemplate, wanted: int, first_seed: int) -> ExportGr
         except VariantError as exc:
             skipped.append((seed, f"{template.path}:{exc.line}: {exc}"))
         else:
-            made.append(ExportVariant(variant, _images(variant)))
+            shown = {k: v for k, v in variant.to_dict().items() if k != "seed"}
+            fingerprint = json.dumps(shown, sort_keys=True, default=str)
+            if fingerprint not in seen:
+                seen.add(fingerprint)
+                made.append(ExportVariant(variant, _images(variant)))
         seed += 1
     return ExportGroup(template, tuple(made), tuple(skipped))
 

@@ -222,3 +222,12 @@ def test_analytics_name_the_points_not_covered(tmp_path: Path) -> None:
         "not covered: It shrinks or grows geometrically with depth.",
         "not covered: Skip connections add an identity path.",
     ]
+
+
+def test_an_export_asks_for_variants_but_writes_an_explain_card_once(tmp_path: Path) -> None:
+    """An explain card draws nothing from its seed: five "variants" would be five copies."""
+    catalog, _ = explain_lesson(tmp_path)
+    bank = build_bank(catalog.lessons[0], variants=5)
+    by_kind = {group.template.kind: len(group.variants) for group in bank.groups}
+    assert by_kind["explain"] == 1
+    assert gift_text(bank).count("Why do deep plain networks") == 1
