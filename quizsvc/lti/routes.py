@@ -219,7 +219,7 @@ def scores() -> ResponseReturnValue:
     """Instructors: the scores taken through the LMS, whether each reached it, and why not."""
     if not current_user.is_instructor:
         abort(403)
-    return render_template("lti/scores.html", scores=passback.states())
+    return render_template("lti/scores.html", scores=passback.states(), can_resend=True)
 
 
 @bp.post("/scores/<int:attempt_id>/resend")

@@ -48,6 +48,12 @@ def minutes(value: timedelta | None) -> str:
     return f"{total // 60} h {total % 60:02d} min" if total >= 60 else f"{total} min"
 
 
+@bp.app_template_global("course_has_lms")
+def course_has_lms(course_id: int) -> bool:
+    """Whether the course came from an LMS (its staff then see the scores sent to it)."""
+    return lti_contexts.context_of_course(course_id) is not None
+
+
 def caller() -> Any:
     """The signed-in user as a model object (services compare and store it)."""
     return current_user._get_current_object()

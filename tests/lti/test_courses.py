@@ -187,3 +187,32 @@ def test_a_score_waits_for_the_assessment_s_results_to_be_released(
     jobs_of(tool.app).send_due_lti_scores()
     assert passback_row(tool, attempt_id)["passback"] == "sent"
     assert [s["userId"] for s in lms.scores("link-later")] == [user.sub]
+
+
+def test_the_course_s_staff_see_and_resend_its_lms_scores(tool: Tool, lms: TestPlatform) -> None:
+    """An instructor who came from the LMS has no site-wide instructor role: the course's own
+    page shows what reached the LMS gradebook, and only to the course's staff."""
+    user = LmsUser("lms-scored", "Sam Scored", "sam@lms.example", STUDENT.roles)
+    lms.users[user.sub] = user
+    student = http_client()
+    attempt_id = attempt_of(launch(student, lms, user, "link-facts"))
+    answer_all_and_finish(student, tool, attempt_id)
+    eventually(lambda: passback_row(tool, attempt_id)["passback"] == "sent" or None, "sent")
+    course_id = link_assessment(tool, "link-facts").course_id
+    url = f"{tool.url}/courses/{course_id}/lms-scores"
+
+    teacher = http_client()
+    launch(teacher, lms, TEACHER, "link-facts")
+    page = teacher.get(url)
+    assert page.status_code == 200 and "Sam Scored" in page.text and "sent" in page.text
+    assert "LMS scores" in teacher.get(f"{tool.url}/courses/{course_id}/gradebook").text
+    assert "/lti/scores" not in page.url
+    assert teacher.get(f"{tool.url}/lti/scores").status_code == 403  # not a site instructor
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    before = [s["userId"] for s in lms.scores()].count(user.sub)
+    resent = teacher.post(f"{url}/{attempt_id}/resend", data={"csrf_token": token.group(1)})
+    assert resent.status_code == 200 and "asked to send again" in resent.text
+    assert [s["userId"] for s in lms.scores()].count(user.sub) == before + 1
+
+    assert student.get(url).status_code == 404  # a student of the course is not staff

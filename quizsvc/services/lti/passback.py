@@ -28,7 +28,13 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from sqlalchemy import select, update
 
 from quizsvc.db import get_session
-from quizsvc.progress.courses import Release, assessment_of, results_withheld
+from quizsvc.progress.courses import (
+    Assessment,
+    AssessmentAttempt,
+    Release,
+    assessment_of,
+    results_withheld,
+)
 from quizsvc.progress.lti import LtiAttempt, LtiLink, LtiPlatform, Passback
 from quizsvc.progress.models import Attempt, utcnow
 from quizsvc.services.lti.keys import ToolKey
@@ -71,6 +77,17 @@ def due(now: datetime | None = None) -> list[int]:
         LtiAttempt.passback == Passback.DUE, LtiAttempt.next_try_at <= now
     )
     return list(get_session().scalars(query.order_by(LtiAttempt.next_try_at)))
+
+
+def in_course(attempt_id: int, course_id: int) -> bool:
+    """Whether this LMS score belongs to an assessment of the course (what its staff may see)."""
+    found = get_session().scalar(
+        select(AssessmentAttempt.attempt_id)
+        .join(Assessment, Assessment.id == AssessmentAttempt.assessment_id)
+        .join(LtiAttempt, LtiAttempt.attempt_id == AssessmentAttempt.attempt_id)
+        .where(AssessmentAttempt.attempt_id == attempt_id, Assessment.course_id == course_id)
+    )
+    return found is not None
 
 
 def resend(attempt_id: int) -> None:
@@ -275,14 +292,21 @@ def _http(method: str, url: str, data: bytes | None, headers: dict[str, str]) ->
         raise PassbackError(f"{method} {url} answered something that is not JSON") from None
 
 
-def states(limit: int = 200) -> list[ScoreState]:
-    """The latest passbacks with their state, newest first (``quizsvc lti scores``)."""
+def states(limit: int = 200, course_id: int | None = None) -> list[ScoreState]:
+    """The latest passbacks with their state, newest first (``quizsvc lti scores``); of one
+    course's assessments when `course_id` is given (its staff's page)."""
     query = (
         select(LtiAttempt)
         .join(Attempt, Attempt.id == LtiAttempt.attempt_id)
         .order_by(Attempt.id.desc())
         .limit(limit)
     )
+    if course_id is not None:
+        query = (
+            query.join(AssessmentAttempt, AssessmentAttempt.attempt_id == LtiAttempt.attempt_id)
+            .join(Assessment, Assessment.id == AssessmentAttempt.assessment_id)
+            .where(Assessment.course_id == course_id)
+        )
     return [
         ScoreState(
             row.attempt_id,
