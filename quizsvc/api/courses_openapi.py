@@ -16,6 +16,10 @@ def schemas() -> dict[str, Any]:
     obj, ref, nullable = base._object, base._ref, base._nullable
     string, integer, boolean, time = base.STRING, base.INTEGER, base.BOOLEAN, base.TIME
     strings = {"type": "array", "items": string}
+    title = {
+        "type": "string", "minLength": 1, "pattern": r"\S",
+        "description": "Kept to its first 120 characters.",
+    }  # fmt: skip
     return {
         "Course": obj(
             {
@@ -30,7 +34,7 @@ def schemas() -> dict[str, Any]:
             }
         ),
         "NewCourse": obj(
-            {"title": string, "term": string, "timezone": string}, optional=("term", "timezone")
+            {"title": title, "term": string, "timezone": string}, optional=("term", "timezone")
         ),
         "JoinCode": obj(
             {"code": {**string, "description": "e.g. K7QM3XPA; case and dashes ignored."}}
@@ -83,7 +87,7 @@ def schemas() -> dict[str, Any]:
         ),
         "NewAssessment": obj(
             {
-                "title": string,
+                "title": title,
                 "lesson_ids": strings,
                 "objectives": strings,
                 "template_ids": strings,
