@@ -296,13 +296,34 @@ def test_momentum_build_up_in_the_ordering_question() -> None:
 
 
 def test_lr_ordering_holds_for_the_question_ranges() -> None:
-    """hnl-lr-ordering's explanation states the order: plain eta, then momentum, then 10 eta."""
+    """hnl-lr-ordering: each variant's key is the order the three runs really ended in, that
+    order follows the reasoning the hint and explanation teach (momentum's distance along a
+    steady gradient, sum of (1 - mu^t) / (1 - mu), against the multiplier), and it is not the
+    same order in every variant (a fixed order would be a give-away, issue 16)."""
+    import re
+
     from quizsvc.content import load_catalog
     from quizsvc.quiz.generate import build
     from tests.support.database import CONTENT_DIR
 
     template = load_catalog(CONTENT_DIR).template("hnl-lr-ordering")
-    for seed in range(24):
-        env = build(template, seed).env
-        plain, tenfold, momentum = (env[n].fields["step_loss"][-1] for n in ("a", "b", "c"))
-        assert plain > momentum > tenfold, seed
+    orders = set()
+    for seed in range(40):
+        generation = build(template, seed)
+        env, variant = generation.env, generation.variant
+        losses = {n: env[n].fields["step_loss"][-1] for n in ("a", "b", "c")}
+        assert len(env["a"].fields["step_loss"]) == env["steps"], seed
+        labels = {c["id"]: re.sub(r"<[^>]+>", "", c["html"]).strip() for c in variant.choices}
+        names = {
+            f"learning rate {env['base']}, no momentum": "a",
+            f"{env['mult']} times the learning rate ({env['base'] * env['mult']:.3g}), "
+            "no momentum": "b",
+            f"learning rate {env['base']}, momentum {env['mu']}": "c",
+        }
+        keyed = [names[labels[i]] for i in variant.answer_key["order"]]
+        assert keyed == sorted(losses, key=lambda n: -losses[n]), seed
+        mu, steps = env["mu"], env["steps"]
+        reach = sum((1 - mu**t) / (1 - mu) for t in range(1, steps + 1)) / steps
+        assert (losses["c"] < losses["b"]) == (reach > env["mult"]), seed
+        orders.add(tuple(keyed))
+    assert len(orders) > 1, f"every variant has the order {orders}"
