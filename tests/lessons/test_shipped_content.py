@@ -15,7 +15,7 @@ import pytest
 from quizsvc import kinds
 from quizsvc.content import Catalog, Lesson, load_catalog
 from quizsvc.quiz.checks import check_template
-from quizsvc.quiz.consistency import article_mistakes
+from quizsvc.quiz.consistency import article_mistakes, drawn_words, word_article_mistakes
 from quizsvc.quiz.generate import build
 from tests.support.database import CONTENT_DIR
 
@@ -117,6 +117,40 @@ def test_articles_fit_the_numbers_in_prose_and_captions(lesson_id: str) -> None:
     item = lesson(lesson_id)
     texts = [item.html, *(figure.caption for figure in item.figures.values())]
     assert [m for text in texts for m in article_mistakes(text)] == []
+
+
+#: The engine's activation names that prose writes otherwise (relu is "ReLU").
+ENGINE_NAME = re.compile(r"\b(relu|leaky_relu|elu|gelu|selu)\b")
+CODE = re.compile(r"<code\b.*?</code>", re.S)
+
+
+@pytest.mark.parametrize("lesson_id", LESSON_IDS)
+def test_drawn_activations_read_as_the_prose_writes_them(lesson_id: str) -> None:
+    """ "A 3-layer ReLU network", not "relu" (issue 16): a drawn activation is printed with
+    ``display()`` outside code, and the article before it fits its sound."""
+    from quizsvc.sim import ACTIVATION_NAMES
+
+    for template in lesson(lesson_id).questions:
+        if not any(
+            value in ACTIVATION_NAMES
+            for spec in template.params.values()
+            for value in (spec.values if isinstance(spec.values, tuple) else (spec.values,))
+        ):
+            continue
+        for seed in range(6):
+            generation = build(template, seed)
+            variant = generation.variant
+            texts = [
+                variant.prompt_html,
+                variant.explanation_html,
+                *variant.hints_html,
+                *(choice["html"] for choice in variant.choices),
+                *(figure["caption_html"] for figure in variant.figures),
+            ]
+            for text in texts:
+                prose = CODE.sub(" ", text)
+                assert not ENGINE_NAME.search(prose), (template.id, seed, prose)
+                assert word_article_mistakes(text, drawn_words(template, generation)) == []
 
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9.]+)+$")
