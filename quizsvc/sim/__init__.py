@@ -61,8 +61,8 @@ def simulate(cfg: SimConfig) -> SimResult:
 
 
 __all__ = [
-    "ACTIVATION_NAMES",
     "ACTIVATIONS",
+    "ACTIVATION_NAMES",
     "ALL_TIME_METRICS",
     "ARCHS",
     "ARCH_ACTIVATIONS",

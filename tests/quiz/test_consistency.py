@@ -179,9 +179,9 @@ def test_words_that_were_not_drawn_are_left_alone() -> None:
 
 
 def test_a_drawn_word_after_a_wrong_article_is_a_warning(tmp_path: Path) -> None:
-    text = BASE.replace("act: {choice: [relu, tanh]}", "act: {choice: [relu, elu]}").replace(
-        "  A {{ depth }}-layer network.", "  A network of {{ depth }} layers, an {{ display(act) }} one."
-    )
+    prompt = "  A network of {{ depth }} layers, an {{ display(act) }} one."
+    text = BASE.replace("act: {choice: [relu, tanh]}", "act: {choice: [relu, elu]}")
+    text = text.replace("  A {{ depth }}-layer network.", prompt)
     problems = problems_of(tmp_path, text, seeds=8)
     (problem,) = problems
     assert problem.severity == "warning" and "drawn word" in problem.message
