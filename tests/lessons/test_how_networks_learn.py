@@ -290,9 +290,21 @@ def test_adam_warm_up_rule_of_thumb() -> None:
     assert round(2 / (1 - beta2)) == int(steps)
 
 
-def test_momentum_build_up_in_the_ordering_question() -> None:
-    share, steps = grab(rf"only reaches {NUM} % of its limit after {NUM} steps")
-    assert round(100 * (1 - 0.9 ** int(steps))) == int(share)
+def test_momentum_reach_in_the_ordering_question() -> None:
+    """The explanation of hnl-lr-ordering states how far momentum carried the run, in plain
+    steps: the velocity after t steps is g (1 - mu^t) / (1 - mu), summed over the steps."""
+    from quizsvc.content import load_catalog
+    from quizsvc.quiz.generate import build
+    from tests.support.database import CONTENT_DIR
+
+    template = load_catalog(CONTENT_DIR).template("hnl-lr-ordering")
+    for seed in range(6):
+        generation = build(template, seed)
+        mu, steps = generation.env["mu"], generation.env["steps"]
+        reach = sum((1 - mu**t) / (1 - mu) for t in range(1, steps + 1)) / steps
+        assert generation.env["reach"] == pytest.approx(reach)
+        text = " ".join(generation.variant.explanation_html.split())
+        assert f"about {reach:.3g} times as far as plain SGD" in text, seed
 
 
 def test_lr_ordering_holds_for_the_question_ranges() -> None:
