@@ -183,6 +183,11 @@ READ_OFF: dict[str, list[tuple[int, int]]] = {
     "res-forward-growth": [(0, 0), (0, 0)],
     "res-relu-explosion": [(0, 0), (0, 0)],
     "clip-norm-layer": [(0, 0)],
+    "eg-tanh-first-last": [(0, 0), (0, 0)],
+    "eg-relu-scaled": [(0, 0), (0, 0)],
+    "init-tanh-phase": [(0, 0), (0, 0)],
+    "init-default-deep": [(0, 0), (0, 0)],
+    "diag-chaos-ratio": [(1, 0), (1, 0)],
 }
 
 
