@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from quizsvc.sim.limits import ACTIVATION_NAMES
+
 CONSTANTS: dict[str, object] = {"none": None, "true": True, "false": False, "pi": math.pi}
 
 
@@ -167,6 +169,14 @@ def _int(*args: object) -> int:
     return int(args[0])  # type: ignore[call-overload]
 
 
+def display(*args: object) -> str:
+    """An activation's name as prose writes it (``display('relu')`` is ``'ReLU'``): drawn names
+    are the engine's identifiers, and "a relu network" in a prompt reads as a typo."""
+    if len(args) != 1 or not isinstance(args[0], str) or args[0] not in ACTIVATION_NAMES:
+        raise ExprError(f"display() takes an activation name: {', '.join(ACTIVATION_NAMES)}")
+    return ACTIVATION_NAMES[args[0]]
+
+
 FUNCTIONS: dict[str, Callable[..., object]] = {
     "abs": _unary_number(abs, "abs"),
     "sqrt": _unary_number(math.sqrt, "sqrt"),
@@ -187,4 +197,5 @@ FUNCTIONS: dict[str, Callable[..., object]] = {
     "len": _len,
     "argmax": _arg_extreme(max, "argmax"),
     "argmin": _arg_extreme(min, "argmin"),
+    "display": display,
 }

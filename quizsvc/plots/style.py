@@ -67,9 +67,16 @@ FONT = 13.0
 FONT_TO_WIDTH = FONT / (FIGSIZE[0] * 72)
 #: Margins around the axes, in inches: tick labels and axis labels of `FONT` fit in them.
 MARGINS = {"left": 0.98, "right": 0.14, "bottom": 0.66, "top": 0.14, "hspace": 0.22}
-#: A careful reader places a point to about this many CSS px of a figure shown at its natural
-#: size (docs/authoring.md, "Reading values off a figure"); data tables round to it.
+#: A careful reader places a point to about this many CSS px of a figure as it is shown
+#: (docs/authoring.md, "Reading values off a figure"); data tables round to it.
 READING_PX = 4.0
+#: The figure's width as drawn, in CSS px (96 per inch): the widest any page shows it.
+NATURAL_WIDTH_PX = FIGSIZE[0] * 96
+#: The narrowest a question's or lesson's figure is shown: on a 375 px phone, the smallest width
+#: the pages are laid out for, it is 325 CSS px wide (its smallest text measured 11.7 px there,
+#: tests/browser/test_figure_text.py: 11.7 / FONT_TO_WIDTH = 324 px). Figure-reading tolerances
+#: are set at this width, where a reader's 4 px are the largest share of a decade.
+SMALLEST_WIDTH_PX = 325.0
 
 RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "quizsvc",

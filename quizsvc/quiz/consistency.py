@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from quizsvc.content.model import QuestionTemplate
 from quizsvc.content.problems import Severity
 from quizsvc.kinds import get as kind_of
 from quizsvc.quiz.generate import Generation
+from quizsvc.sim.limits import ACTIVATION_NAMES
 
 ROUTE_PREFIX = "route_"
 
@@ -82,6 +83,64 @@ def article_mistakes(html_text: str) -> list[str]:
     ]
 
 
+#: Words whose article the spelling does not tell: how the names that lessons draw are read
+#: aloud ("a ReLU" as "ray-loo", "an ELU" as "ee-loo", "an LSTM" letter by letter).
+WORD_ARTICLES: dict[str, str] = {
+    "relu": "a", "gelu": "a", "selu": "a", "elu": "an", "leaky": "a", "tanh": "a",
+    "sigmoid": "a", "linear": "a", "lstm": "an", "rnn": "an", "mlp": "an", "gru": "a",
+    "sgd": "an", "adam": "an", "xavier": "a", "he": "a", "kaiming": "a", "uniform": "a",
+    "unit": "a", "one": "a", "orthogonal": "an", "identity": "an", "hour": "an",
+}  # fmt: skip
+#: Capital letters whose names start with a vowel sound ("an F", "an MLP", "an RNN").
+_VOWEL_SOUND_LETTERS = frozenset("AEFHILMNORSX")
+_WORD_START = re.compile(r"[A-Za-z0-9]+")
+
+
+def word_article(word: str) -> str:
+    """ "a" or "an" before ``word``, by the sound it starts with when read aloud.
+
+    Known names come from :data:`WORD_ARTICLES`; a number is read as a number; an acronym in
+    capitals is read letter by letter; any other word takes "an" before a vowel letter.
+    """
+    match = _WORD_START.match(word)
+    first = match.group(0) if match else word
+    if first[:1].isdigit():
+        return indefinite_article(first)
+    if first.lower() in WORD_ARTICLES:
+        return WORD_ARTICLES[first.lower()]
+    if len(first) > 1 and first.isupper():
+        return "an" if first[0] in _VOWEL_SOUND_LETTERS else "a"
+    if first.lower().startswith(("uni", "use", "usu", "eu", "one")):
+        return "a"
+    return "an" if first[:1].lower() in "aeiou" else "a"
+
+
+def word_article_mistakes(html_text: str, words: Iterable[str]) -> list[str]:
+    """Article-word pairs of the text (math left out) whose article does not fit one of
+    ``words`` (the words a variant drew), e.g. ``["an ReLU"]``."""
+    text = html.unescape(_TAG.sub(" ", _MATH.sub(" ", html_text)))
+    mistakes = []
+    for word in sorted(set(words), key=len, reverse=True):
+        pattern = re.compile(rf"\b([Aa]n?)\s+({re.escape(word)})(?![\w-])")
+        for article, found in pattern.findall(text):
+            if article.lower() != word_article(found):
+                mistakes.append(f"{article} {found}")
+    return mistakes
+
+
+def drawn_words(template: QuestionTemplate, generation: Generation) -> list[str]:
+    """The words a variant drew into its texts: its text parameters, and an activation's name
+    as ``display()`` writes it."""
+    words = []
+    for name in template.params:
+        value = generation.env.names.get(name)
+        if isinstance(value, str) and value.strip():
+            words.append(value)
+            if value in ACTIVATION_NAMES:
+                words.append(ACTIVATION_NAMES[value])
+    return words
+
+
 def _texts(generation: Generation) -> Iterator[str]:
     variant = generation.variant
     yield variant.prompt_html
@@ -102,6 +161,15 @@ def _articles(template: QuestionTemplate, generation: Generation) -> Iterator[Is
             "write the article by the number's sound (an 8, an 11, an 18, an 80; a 1, a 100), "
             "or reword so that no article precedes a drawn number",
             ", ".join(f"{m!r}" for m in mistakes),
+        )  # fmt: skip
+    words = drawn_words(template, generation)
+    wrong = sorted({m for text in _texts(generation) for m in word_article_mistakes(text, words)})
+    if wrong:
+        yield Issue(
+            "warning", template.line, "an article does not fit the drawn word after it",
+            "write the article by the word's sound (a ReLU, a tanh, an ELU, an LSTM), or reword "
+            "so that no article precedes a drawn word",
+            ", ".join(f"{m!r}" for m in wrong),
         )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ call.
 from quizsvc.sim.config import SimConfig, estimate_flops, estimate_memory, fields_for
 from quizsvc.sim.errors import ValidationError
 from quizsvc.sim.limits import (
+    ACTIVATION_NAMES,
     ACTIVATIONS,
     ARCH_ACTIVATIONS,
     ARCH_TASKS,
@@ -61,6 +62,7 @@ def simulate(cfg: SimConfig) -> SimResult:
 
 __all__ = [
     "ACTIVATIONS",
+    "ACTIVATION_NAMES",
     "ALL_TIME_METRICS",
     "ARCHS",
     "ARCH_ACTIVATIONS",

@@ -24,6 +24,19 @@ ACTIVATIONS: tuple[str, ...] = (
     "gelu",
     "selu",
 )
+#: Each activation as prose writes it ("a ReLU network", "a tanh network"): the engine's names
+#: are identifiers, and a prompt that prints them reads "a relu network". Lessons print a drawn
+#: activation with the expression function ``display(act)``.
+ACTIVATION_NAMES: dict[str, str] = {
+    "linear": "linear",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+    "elu": "ELU",
+    "gelu": "GELU",
+    "selu": "SELU",
+}
 INITS: tuple[str, ...] = (
     "normal",
     "uniform",

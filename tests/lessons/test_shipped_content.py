@@ -15,7 +15,7 @@ import pytest
 from quizsvc import kinds
 from quizsvc.content import Catalog, Lesson, load_catalog
 from quizsvc.quiz.checks import check_template
-from quizsvc.quiz.consistency import article_mistakes
+from quizsvc.quiz.consistency import article_mistakes, drawn_words, word_article_mistakes
 from quizsvc.quiz.generate import build
 from tests.support.database import CONTENT_DIR
 
@@ -119,6 +119,40 @@ def test_articles_fit_the_numbers_in_prose_and_captions(lesson_id: str) -> None:
     assert [m for text in texts for m in article_mistakes(text)] == []
 
 
+#: The engine's activation names that prose writes otherwise (relu is "ReLU").
+ENGINE_NAME = re.compile(r"\b(relu|leaky_relu|elu|gelu|selu)\b")
+CODE = re.compile(r"<code\b.*?</code>", re.S)
+
+
+@pytest.mark.parametrize("lesson_id", LESSON_IDS)
+def test_drawn_activations_read_as_the_prose_writes_them(lesson_id: str) -> None:
+    """ "A 3-layer ReLU network", not "relu" (issue 16): a drawn activation is printed with
+    ``display()`` outside code, and the article before it fits its sound."""
+    from quizsvc.sim import ACTIVATION_NAMES
+
+    for template in lesson(lesson_id).questions:
+        if not any(
+            value in ACTIVATION_NAMES
+            for spec in template.params.values()
+            for value in (spec.values if isinstance(spec.values, tuple) else (spec.values,))
+        ):
+            continue
+        for seed in range(6):
+            generation = build(template, seed)
+            variant = generation.variant
+            texts = [
+                variant.prompt_html,
+                variant.explanation_html,
+                *variant.hints_html,
+                *(choice["html"] for choice in variant.choices),
+                *(figure["caption_html"] for figure in variant.figures),
+            ]
+            for text in texts:
+                prose = CODE.sub(" ", text)
+                assert not ENGINE_NAME.search(prose), (template.id, seed, prose)
+                assert word_article_mistakes(text, drawn_words(template, generation)) == []
+
+
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9.]+)+$")
 
 
@@ -133,19 +167,56 @@ def test_live_figure_legends_are_words(lesson_id: str) -> None:
 
 #: A careful reader places a point to about this many CSS pixels on an axis with minor ticks.
 READING_PX = 4
-#: Questions whose answer is read off a training figure: figure, panel (0 = gradient norm,
-#: 1 = loss) and how many values the answer combines.
+#: The narrowest a question's figure is shown (a 375 px phone) and its width as drawn.
+SMALLEST_PX, NATURAL_PX = 325, 480
+#: Seeds whose figures are measured per template.
+READING_SEEDS = 40
+#: Questions whose answer is read off a figure: for each value the answer combines, the figure
+#: and its log panel (training figures: 0 = gradient norm, 1 = loss; others have one panel).
 READ_OFF: dict[str, list[tuple[int, int]]] = {
     "norm-training-curves": [(1, 1), (1, 1)],
     "res-training-curves": [(0, 1), (1, 1)],
     "clip-rescue": [(1, 1)],
     "clip-every-step": [(0, 0)],
     "clip-decay-loss": [(0, 1), (1, 1)],
+    "norm-bn-explosion-ratio": [(0, 0), (0, 0)],
+    "res-forward-growth": [(0, 0), (0, 0)],
+    "res-relu-explosion": [(0, 0), (0, 0)],
+    "clip-norm-layer": [(0, 0)],
+    "eg-tanh-first-last": [(0, 0), (0, 0)],
+    "eg-relu-scaled": [(0, 0), (0, 0)],
+    "init-tanh-phase": [(0, 0), (0, 0)],
+    "init-default-deep": [(0, 0), (0, 0)],
+    "diag-chaos-ratio": [(1, 0), (1, 0)],
 }
 
 
-def decade_heights(spec: dict) -> list[float]:
-    """Pixels per decade of each log panel of a variant's figure, as drawn at full width."""
+#: Read-off questions whose figure spans so many decades (12-18 px per decade at 325 px) that
+#: the rule's tolerance would swallow their misconception "1" or the inverted ratio: they need
+#: a new design (a value stated in the prompt, or a figure with fewer decades), not a wider
+#: tolerance. Listed so the gap stays visible; the test below fails once one of them is fixed.
+UNREADABLE: dict[str, list[tuple[int, int]]] = {
+    "norm-sigmoid-rescue": [(0, 0), (0, 0)],
+    "norm-small-batch": [(0, 0)] * 4,
+    "res-vanish-rescue": [(0, 0), (0, 0)],
+}
+
+
+def test_the_reading_rule_is_stated_at_the_smallest_width() -> None:
+    """The numbers of the rule here are the plots package's and the authoring guide's."""
+    from quizsvc.plots import style
+
+    assert (READING_PX, SMALLEST_PX, NATURAL_PX) == (
+        style.READING_PX,
+        style.SMALLEST_WIDTH_PX,
+        style.NATURAL_WIDTH_PX,
+    )
+    guide = " ".join((CONTENT_DIR.parent / "docs" / "authoring.md").read_text().split())
+    assert f"**{SMALLEST_PX} px** wide" in guide and "natural width of 480 px" not in guide
+
+
+def decade_heights(spec: dict, width: float = NATURAL_PX) -> list[float]:
+    """Pixels per decade of each log panel of a variant's figure, shown ``width`` px wide."""
     import importlib
 
     import matplotlib
@@ -167,9 +238,11 @@ def decade_heights(spec: dict) -> list[float]:
     with render_lock, matplotlib.rc_context(RC):
         fig, _ = new_figure(kind.rows)
         importlib.import_module(f"quizsvc.plots.{kind.module}").draw(fig, request)
-        css_px = fig.get_size_inches()[1] * 96  # SVG inches at the browser's 96 px per inch
+        # SVG inches at the browser's 96 px per inch, scaled to the width shown.
+        css_px = fig.get_size_inches()[1] * 96 * width / (fig.get_size_inches()[0] * 96)
         heights = []
         for ax in fig.axes[: kind.rows]:
+            assert ax.get_yscale() == "log", (spec["kind"], ax.get_yscale())
             low, high = ax.get_ylim()
             heights.append(ax.get_position().height * css_px / math.log10(high / low))
     return heights
@@ -177,12 +250,27 @@ def decade_heights(spec: dict) -> list[float]:
 
 @pytest.mark.parametrize("template_id", sorted(READ_OFF))
 def test_figure_read_tolerances_meet_the_reading_rule(template_id: str) -> None:
+    """At the narrowest figure a page shows, k readings of 4 px each fit in the tolerance."""
     template = catalog().template(template_id)
     allowed = template.answer.tolerance["log10"]
-    for seed in range(12):
+    for seed in range(READING_SEEDS):
         variant = build(template, seed).variant
         needed = sum(
-            READING_PX / decade_heights(variant.figures[figure])[panel]
+            READING_PX / decade_heights(variant.figures[figure], SMALLEST_PX)[panel]
             for figure, panel in READ_OFF[template_id]
         )
         assert allowed >= needed, (seed, round(needed, 3))
+
+
+@pytest.mark.parametrize("template_id", sorted(UNREADABLE))
+def test_questions_known_to_miss_the_reading_rule_still_miss_it(template_id: str) -> None:
+    """When one of these meets the rule, move it to READ_OFF."""
+    template = catalog().template(template_id)
+    needed = max(
+        sum(
+            READING_PX / decade_heights(build(template, seed).variant.figures[f], SMALLEST_PX)[p]
+            for f, p in UNREADABLE[template_id]
+        )
+        for seed in range(4)
+    )
+    assert template.answer.tolerance["log10"] < needed

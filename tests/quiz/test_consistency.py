@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 from quizsvc.kinds.tolerance import tolerance_interval as accepted_range
 from quizsvc.kinds.tolerance import within
 from quizsvc.quiz.checks import check_template
-from quizsvc.quiz.consistency import article_mistakes, indefinite_article
+from quizsvc.quiz.consistency import (
+    article_mistakes,
+    indefinite_article,
+    word_article,
+    word_article_mistakes,
+)
+from quizsvc.sim import ACTIVATION_NAMES
 from tests.content.lessons import BASE, line_of, load_text
 
 
@@ -135,6 +141,61 @@ def test_a_drawn_number_after_a_wrong_article_is_a_warning(tmp_path: Path) -> No
     (problem,) = problems
     assert problem.severity == "warning" and "article" in problem.message
     assert "'A 8'" in problem.message and math.isfinite(problem.line)
+
+
+@pytest.mark.parametrize(
+    ("word", "article"),
+    [("ReLU", "a"), ("relu", "a"), ("leaky ReLU", "a"), ("leaky_relu", "a"), ("ELU", "an"),
+     ("elu", "an"), ("GELU", "a"), ("SELU", "a"), ("tanh", "a"), ("sigmoid", "a"),
+     ("linear", "a"), ("LSTM", "an"), ("RNN", "an"), ("GRU", "a"), ("MLP", "an"),
+     ("SGD", "an"), ("Adam", "an"), ("Xavier-normal", "a"), ("orthogonal", "an"),
+     ("uniform", "a"), ("exploding", "an"), ("vanishing", "a"), ("8-layer", "an"),
+     ("18", "an"), ("FP16", "an"), ("bfloat16", "a"), ("float16", "a")],
+)  # fmt: skip
+def test_the_article_follows_the_sound_of_the_word(word: str, article: str) -> None:
+    assert word_article(word) == article
+
+
+@given(st.sampled_from(sorted(ACTIVATION_NAMES)), st.booleans(), st.booleans())
+def test_only_the_article_that_fits_a_drawn_activation_passes(
+    act: str, shown: bool, capital: bool
+) -> None:
+    """Whichever form the prompt prints (the engine's name or ``display(act)``), the article
+    that fits its sound passes and the other one is reported."""
+    word = ACTIVATION_NAMES[act] if shown else act
+    right = word_article(word)
+    wrong = "an" if right == "a" else "a"
+    if capital:
+        right, wrong = right.capitalize(), wrong.capitalize()
+    drawn = [act, ACTIVATION_NAMES[act]]
+    assert word_article_mistakes(f"<p>{right} {word} network</p>", drawn) == []
+    assert word_article_mistakes(f"<p>{wrong} {word} network</p>", drawn) == [f"{wrong} {word}"]
+
+
+def test_words_that_were_not_drawn_are_left_alone() -> None:
+    text = "<p>An ELU network and a ELU layer, <math><mi>a</mi> <mi>ELU</mi></math>.</p>"
+    assert word_article_mistakes(text, ["relu", "ReLU"]) == []
+    assert word_article_mistakes(text, ["elu", "ELU"]) == ["a ELU"]
+
+
+def test_a_drawn_word_after_a_wrong_article_is_a_warning(tmp_path: Path) -> None:
+    prompt = "  A network of {{ depth }} layers, an {{ display(act) }} one."
+    text = BASE.replace("act: {choice: [relu, tanh]}", "act: {choice: [relu, elu]}")
+    text = text.replace("  A {{ depth }}-layer network.", prompt)
+    problems = problems_of(tmp_path, text, seeds=8)
+    (problem,) = problems
+    assert problem.severity == "warning" and "drawn word" in problem.message
+    assert "'an ReLU'" in problem.message and "ELU" not in problem.message.replace("ReLU", "")
+
+
+def test_display_names_a_drawn_activation_as_prose_writes_it(tmp_path: Path) -> None:
+    text = BASE.replace("  A {{ depth }}-layer network.", "  A {{ display(act) }} network.")
+    template = load_text(tmp_path, text).template("base-q")
+    from quizsvc.quiz.generate import build
+
+    shown = {build(template, seed).variant.prompt_html.split(" network")[0] for seed in range(8)}
+    assert shown == {"<p>A ReLU", "<p>A tanh"}
+    assert problems_of(tmp_path, text, seeds=8) == []
 
 
 # -- legends ----------------------------------------------------------------------------------
