@@ -24,7 +24,8 @@ preload_app = False  # never import torch state into a process that forks
 if os.environ.get("QUIZSVC_CONTROL_SOCKET"):
     control_socket = os.environ["QUIZSVC_CONTROL_SOCKET"]
 else:
-    no_control_socket = True
+    # The setting behind `--no-control-socket` (a name gunicorn does not know is ignored).
+    control_socket_disable = True
 
 
 def post_fork(server, worker):

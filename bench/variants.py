@@ -151,7 +151,8 @@ def main() -> None:
     shares = []
     for template in templates:
         cold, warm, share = bench_template(template, args.seeds)
-        computed = bool(template.sims or template.figures or template.options)
+        # Only plot_choice templates have options (drawn per choice); other kinds have none.
+        computed = bool(template.sims or template.figures or getattr(template, "options", None))
         if computed:
             shares.append(share)
         shown = f"{share:6.1%}" if computed else f"{'n/a':>6}"
