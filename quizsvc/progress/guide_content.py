@@ -23,7 +23,8 @@ _DISPLAY_MATH = re.compile(r'<math\b[^>]*display="block"[^>]*>.*?</math>', re.DO
 _TAG = re.compile(r"<[^>]+>")
 # A display equation comes in its scrollable box (content.markdown), or bare.
 _BLOCK = re.compile(
-    r'\s*<(math|ul|ol|table|pre|blockquote|p|div(?=\s+class="math block"))\b[^>]*>', re.DOTALL
+    r'\s*<(math|ul|ol|table|pre|blockquote|p|div(?=\s+class="(?:math block|table-wrap)"))\b[^>]*>',
+    re.DOTALL,
 )
 # A paragraph that goes on with the sentence an equation or list interrupted ("where ...").
 _CONTINUATION = re.compile(r"\s*<p\b[^>]*>\s*[a-z]")
