@@ -26,7 +26,9 @@ def test_the_deep_linking_answer_reaches_the_lms_from_the_frame(
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # A cross-site frame gets a renderer process of its own, slow to start on a loaded CI
+    # machine (one run waited 15 s for the page the tool had served at once).
+    page.set_default_timeout(30_000)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     before = len(lms.deep_links)
