@@ -74,7 +74,10 @@ def _body(*fields: str) -> dict[str, Any]:
 
 def _check_text(value: Any) -> None:
     """Refuse text that no page could show or database store: NUL characters (PostgreSQL
-    refuses them) and unpaired surrogates such as "\\ud800" (no UTF-8 encodes them)."""
+    refuses them) and unpaired surrogates such as "\\ud800" (no UTF-8 encodes them).
+
+    Forms, query strings and paths meet web.limits' check of NUL before any view; a JSON body
+    is checked here, once the caller is known, because the API reads no stranger's body."""
     stack = [value]
     while stack:
         item = stack.pop()

@@ -79,9 +79,7 @@ def context_of_launch(
     nrps = claims.get(NRPS_CLAIM) or {}
     if nrps.get("context_memberships_url"):
         context.memberships_url = str(nrps["context_memberships_url"])
-    course = get_session().get(Course, context.course_id)
-    assert course is not None
-    courses.enroll(course, account.user, role)  # commits
+    courses.enroll(course_of(context), account.user, role)  # commits
     remember_member(context, account, role)
     get_session().commit()
     return context
